@@ -1,0 +1,141 @@
+"""Roles, users and the one access check every read goes through.
+
+Every read of a transcript, score, audio file, export or of the access log itself calls
+``check_access``, which writes exactly one access-log row (allowed or denied) with the PCI DSS
+10.2.2 fields: who, role, what event, when (UTC), outcome, where from (host, process, flow run),
+which object, and the purpose when given.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, model_validator
+from sqlalchemy.orm import Session
+
+from .chain import append_row
+from .errors import AccessDenied
+from .schema import AccessLogRecord, CallRecord
+
+
+class Role(str, Enum):
+    AGENT = "agent"  # their own calls
+    COACH = "coach"  # their team's calls
+    QA_LEAD = "qa_lead"  # all scores and transcripts, calibration
+    COMPLIANCE_OFFICER = "compliance_officer"  # exports and the access log, and every call
+    ADMIN = "admin"  # everything
+
+
+class Action(str, Enum):
+    READ_CALL = "read_call"  # transcript and score together (`callaudit show`)
+    READ_TRANSCRIPT = "read_transcript"
+    READ_SCORE = "read_score"
+    READ_AUDIO = "read_audio"
+    EXPORT = "export"
+    READ_ACCESS_LOG = "read_access_log"
+
+
+CALL_ACTIONS = {Action.READ_CALL, Action.READ_TRANSCRIPT, Action.READ_SCORE, Action.READ_AUDIO}
+GLOBAL_GRANTS = {
+    Role.ADMIN: set(Action),
+    Role.COMPLIANCE_OFFICER: set(Action),
+    Role.QA_LEAD: CALL_ACTIONS,
+    Role.COACH: set(),
+    Role.AGENT: set(),
+}
+
+
+class User(BaseModel):
+    """A user from the config file's ``users:`` section."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    role: Role
+    team: str | None = None  # required for a coach
+    agent_id: str | None = None  # for an agent; defaults to the user name
+
+    @model_validator(mode="after")
+    def _check(self) -> "User":
+        if self.role is Role.COACH and not self.team:
+            raise ValueError(f"user {self.name!r} is a coach and needs a team, e.g. {{role: coach, team: billing}}")
+        return self
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a request came from (PCI DSS 10.2.2: origination)."""
+
+    host: str
+    process: str
+    correlation_id: str | None = None  # the Prefect flow run id, when inside a flow
+
+    @classmethod
+    def here(cls, correlation_id: str | None = None) -> "Origin":
+        program = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
+        return cls(socket.gethostname(), f"{program}[{os.getpid()}]", correlation_id)
+
+
+def is_allowed(user: User, action: Action, call: CallRecord | None) -> bool:
+    if action in GLOBAL_GRANTS[user.role]:
+        return True
+    if call is None or action not in CALL_ACTIONS:
+        return False
+    if user.role is Role.COACH:
+        return call.team is not None and call.team == user.team
+    if user.role is Role.AGENT:
+        return call.agent_id is not None and call.agent_id == (user.agent_id or user.name)
+    return False
+
+
+def check_access(
+    session: Session,
+    user: User | None,
+    action: Action,
+    object_type: str,
+    object_id: str,
+    call: CallRecord | None = None,
+    purpose: str | None = None,
+    origin: Origin | None = None,
+    actor_name: str | None = None,
+) -> None:
+    """Log the request and raise AccessDenied if the user may not do it.
+
+    The access-log row is written in ``session`` (a write transaction); a denial is committed
+    before AccessDenied is raised, so it is never rolled back.
+    """
+    origin = origin or Origin.here()
+    allowed = user is not None and is_allowed(user, action, call)
+    record = AccessLogRecord(
+        at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
+        actor=user.name if user else (actor_name or "unknown"),
+        role=user.role.value if user else "none",
+        action=action.value,
+        object_type=object_type,
+        object_id=object_id,
+        outcome="allowed" if allowed else "denied",
+        purpose=purpose,
+        host=origin.host,
+        process=origin.process,
+        correlation_id=origin.correlation_id,
+        detail=None if allowed else _denial_reason(user, action, call),
+    )
+    append_row(session, record)
+    if not allowed:
+        session.commit()  # ends the caller's transaction: the denial must survive the exception
+        raise AccessDenied(f"{record.actor} ({record.role}) may not {action.value} {object_type} {object_id}: {record.detail}")
+
+
+def _denial_reason(user: User | None, action: Action, call: CallRecord | None) -> str:
+    if user is None:
+        return "unknown user; add the user to the config file's users: section"
+    if user.role is Role.COACH and call is not None:
+        return f"a coach sees only team {user.team!r}; this call belongs to team {call.team!r}"
+    if user.role is Role.AGENT and call is not None:
+        return "an agent sees only their own calls"
+    return f"role {user.role.value} does not grant {action.value}"

@@ -1,0 +1,139 @@
+"""The audit store's tables (SQLAlchemy 2). Every table is append-only and hash-chained.
+
+Timestamps are ISO-8601 UTC strings and JSON payloads are canonical JSON text, so what is hashed
+is exactly what is stored, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Float, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SCHEMA_VERSION = 1
+GENESIS = "0" * 64  # prev_hash of a table's first row
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Chained:
+    """Columns every append-only row carries: its place in its table's hash chain."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class CallRecord(Chained, Base):
+    """A processed call: one row per call, written in the same transaction as its results."""
+
+    __tablename__ = "calls"
+    call_id: Mapped[str] = mapped_column(String(200), index=True)
+    audio_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sources: Mapped[str] = mapped_column(Text)  # JSON list of original file names
+    agent_id: Mapped[str | None] = mapped_column(String(200), index=True)
+    team: Mapped[str | None] = mapped_column(String(200), index=True)
+    started_at: Mapped[str | None] = mapped_column(String(40))
+    duration: Mapped[float] = mapped_column(Float)
+    processed_at: Mapped[str] = mapped_column(String(40), index=True)
+    redacted_audio: Mapped[str] = mapped_column(Text)  # JSON list of paths under the data directory
+    run_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class TranscriptRecord(Chained, Base):
+    """The redacted transcript (segments with placeholders; entity records without values)."""
+
+    __tablename__ = "transcripts"
+    call_id: Mapped[str] = mapped_column(String(200), index=True)
+    content: Mapped[str] = mapped_column(Text)  # canonical JSON of RedactedTranscript
+
+
+class EntityRecord(Chained, Base):
+    """Where a value was redacted: type, place, time, recognizer. Never the value or its hash."""
+
+    __tablename__ = "entities"
+    call_id: Mapped[str] = mapped_column(String(200), index=True)
+    entity_type: Mapped[str] = mapped_column(String(40))
+    speaker: Mapped[str] = mapped_column(String(20))
+    segment_id: Mapped[int | None] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    recognizer: Mapped[str] = mapped_column(String(80))
+    score: Mapped[float] = mapped_column(Float)
+
+
+class FindingRecord(Chained, Base):
+    """A compliance event (e.g. PCI_READ_BACK) found in a call."""
+
+    __tablename__ = "findings"
+    call_id: Mapped[str] = mapped_column(String(200), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    speaker: Mapped[str] = mapped_column(String(20))
+    segment_id: Mapped[int] = mapped_column(Integer)
+    start: Mapped[float] = mapped_column(Float)
+    end: Mapped[float] = mapped_column(Float)
+    detail: Mapped[str] = mapped_column(Text)
+
+
+class ScoreRecord(Chained, Base):
+    """A call's score under one rubric version. A re-score is a new row that supersedes."""
+
+    __tablename__ = "scores"
+    call_id: Mapped[str] = mapped_column(String(200), index=True)
+    rubric_id: Mapped[str] = mapped_column(String(100))
+    rubric_version: Mapped[int] = mapped_column(Integer)
+    rubric_hash: Mapped[str] = mapped_column(String(64))
+    total: Mapped[float | None] = mapped_column(Float)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    auto_fail: Mapped[bool] = mapped_column(Boolean)
+    content: Mapped[str] = mapped_column(Text)  # canonical JSON of Score
+    supersedes: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class QuarantineRecord(Chained, Base):
+    """A recording that could not be processed, with the reason. Retried on the next run."""
+
+    __tablename__ = "quarantine"
+    source: Mapped[str] = mapped_column(Text)  # file name(s)
+    audio_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    error_type: Mapped[str] = mapped_column(String(80))
+    reason: Mapped[str] = mapped_column(Text)
+    run_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
+class AccessLogRecord(Chained, Base):
+    """One row per read of a transcript, score, audio file, export or of this log (PCI DSS 10.2.2)."""
+
+    __tablename__ = "access_log"
+    at: Mapped[str] = mapped_column(String(40), index=True)  # UTC
+    actor: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    action: Mapped[str] = mapped_column(String(40))
+    object_type: Mapped[str] = mapped_column(String(40))
+    object_id: Mapped[str] = mapped_column(String(200))
+    outcome: Mapped[str] = mapped_column(String(20))  # "allowed" or "denied"
+    purpose: Mapped[str | None] = mapped_column(Text)
+    host: Mapped[str] = mapped_column(String(200))
+    process: Mapped[str] = mapped_column(String(200))
+    correlation_id: Mapped[str | None] = mapped_column(String(64))  # Prefect flow run id
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class BatchRunRecord(Chained, Base):
+    """The summary of one batch run."""
+
+    __tablename__ = "batch_runs"
+    run_id: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[str] = mapped_column(String(40))
+    finished_at: Mapped[str] = mapped_column(String(40))
+    inbox: Mapped[str] = mapped_column(Text)
+    counts: Mapped[str] = mapped_column(Text)  # canonical JSON
+
+
+CHAINED_TABLES = [CallRecord, TranscriptRecord, EntityRecord, FindingRecord, ScoreRecord, QuarantineRecord, AccessLogRecord, BatchRunRecord]
+
+Index("ix_scores_call_rubric", ScoreRecord.call_id, ScoreRecord.rubric_id)

@@ -1,0 +1,244 @@
+"""The audit store: append-only results, quarantine, batch runs and the access log.
+
+SQLite by default (WAL mode, so readers never block the nightly writer); any SQLAlchemy URL
+otherwise. Append-only is enforced twice: by database triggers that abort UPDATE and DELETE on
+every table, and by an ORM guard that refuses to flush a changed or deleted row.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from redaction import RedactedTranscript
+from scoring import Score
+
+from .access import Action, Origin, User, check_access
+from .chain import ChainHead, canonical_json, append_row, verify_chain
+from .errors import AppendOnlyViolation, NotFound
+from .schema import (
+    CHAINED_TABLES,
+    Base,
+    BatchRunRecord,
+    CallRecord,
+    EntityRecord,
+    FindingRecord,
+    QuarantineRecord,
+    ScoreRecord,
+    TranscriptRecord,
+)
+
+SQLITE_BUSY_TIMEOUT = 30_000  # ms a writer waits for another writer's lock
+WRITE_OPTION = "callaudit_write"
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class CallView:
+    """What `callaudit show` displays: the call, its redacted transcript and its current score."""
+
+    call: CallRecord
+    transcript: RedactedTranscript
+    score: Score | None
+
+
+class AuditStore:
+    """Open with a SQLAlchemy URL (``sqlite:///path/store.db``); tables are created on first use.
+
+    >>> store = AuditStore("sqlite:///" + str(Path("~/.callaudit/store.db").expanduser()))  # doctest: +SKIP
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = _make_engine(url)
+        Base.metadata.create_all(self.engine)
+        _install_triggers(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def session(self) -> Session:
+        """A session for reading; the append-only guard refuses any update or delete."""
+        session = self._sessions()
+        event.listen(session, "before_flush", _refuse_changes)
+        return session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A write transaction holding the store's write lock, so each chain stays one line."""
+        with self.session() as s, s.begin():
+            s.connection(execution_options={WRITE_OPTION: True})
+            if s.bind.dialect.name == "postgresql":
+                s.execute(text("SELECT pg_advisory_xact_lock(424242)"))
+            yield s
+
+    # --- writes ---------------------------------------------------------------------------
+
+    def append_call(
+        self,
+        *,
+        call_id: str,
+        audio_sha256: str,
+        sources: list[str],
+        agent_id: str | None,
+        team: str | None,
+        started_at: str | None,
+        transcript: RedactedTranscript,
+        score: Score,
+        redacted_audio: list[str],
+        run_id: str | None = None,
+    ) -> CallRecord:
+        """Store one processed call and all its results in one transaction (all or nothing)."""
+        with self.writing() as s:
+            call = CallRecord(
+                call_id=call_id, audio_sha256=audio_sha256, sources=canonical_json(sources), agent_id=agent_id, team=team,
+                started_at=started_at, duration=transcript.duration, processed_at=utc_now(),
+                redacted_audio=canonical_json(redacted_audio), run_id=run_id,
+            )  # fmt: skip
+            rows: list = [call, TranscriptRecord(call_id=call_id, content=canonical_json(transcript.to_dict()))]
+            rows += [
+                EntityRecord(call_id=call_id, entity_type=e.entity_type, speaker=e.speaker, segment_id=e.segment_id,
+                             start=e.start, end=e.end, recognizer=e.recognizer, score=e.score)
+                for e in transcript.entities
+            ]  # fmt: skip
+            rows += [
+                FindingRecord(call_id=call_id, kind=f.kind, entity_type=f.entity_type, speaker=f.speaker,
+                              segment_id=f.segment_id, start=f.start, end=f.end, detail=f.detail)
+                for f in transcript.findings
+            ]  # fmt: skip
+            rows.append(_score_row(score, supersedes=None))
+            for row in rows:
+                append_row(s, row)
+        return call
+
+    def append_score(self, score: Score) -> ScoreRecord:
+        """Store a re-score; it supersedes the call's latest score under the same rubric id."""
+        with self.writing() as s:
+            previous = self._latest_score_row(s, score.call_id, score.rubric_id)
+            row = _score_row(score, supersedes=previous.id if previous else None)
+            append_row(s, row)
+        return row
+
+    def append_quarantine(self, *, source: str, audio_sha256: str, error_type: str, reason: str, run_id: str | None = None) -> QuarantineRecord:
+        with self.writing() as s:
+            row = QuarantineRecord(source=source, audio_sha256=audio_sha256, error_type=error_type, reason=reason, run_id=run_id, created_at=utc_now())
+            append_row(s, row)
+        return row
+
+    def append_batch_run(self, *, run_id: str, started_at: str, inbox: str, counts: dict[str, int]) -> BatchRunRecord:
+        with self.writing() as s:
+            row = BatchRunRecord(run_id=run_id, started_at=started_at, finished_at=utc_now(), inbox=inbox, counts=canonical_json(counts))
+            append_row(s, row)
+        return row
+
+    # --- reads without content (no access log: they return no transcript, score or audio) --
+
+    def processed_call(self, audio_sha256: str) -> CallRecord | None:
+        with self.session() as s:
+            return s.scalars(select(CallRecord).where(CallRecord.audio_sha256 == audio_sha256)).first()
+
+    def quarantined(self, since: str | None = None) -> list[QuarantineRecord]:
+        with self.session() as s:
+            q = select(QuarantineRecord).order_by(QuarantineRecord.id)
+            if since:
+                q = q.where(QuarantineRecord.created_at >= since)
+            return list(s.scalars(q))
+
+    def count(self, model: type) -> int:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(model)) or 0
+
+    def score_total(self, call_id: str) -> tuple[float | None, bool, bool] | None:
+        """(total, passed, auto_fail) of a call's latest score: for batch summaries only."""
+        with self.session() as s:
+            row = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == call_id).order_by(ScoreRecord.id.desc())).first()
+            return (row.total, row.passed, row.auto_fail) if row else None
+
+    # --- reads of content: always through the access check -----------------------------------
+
+    def read_call(self, user: User | None, call_id: str, *, purpose: str | None = None, origin: Origin | None = None, actor_name: str | None = None) -> CallView:
+        """The call's redacted transcript and latest score, for ``user``; logs the read."""
+        with self.writing() as s:
+            call = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id).order_by(CallRecord.id.desc())).first()
+            check_access(s, user, Action.READ_CALL, "call", call_id, call=call, purpose=purpose, origin=origin, actor_name=actor_name)
+        with self.session() as s:
+            if call is None:
+                raise NotFound(f"no call {call_id!r} in the store; `callaudit run` processes the inbox")
+            transcript = s.scalars(select(TranscriptRecord).where(TranscriptRecord.call_id == call_id).order_by(TranscriptRecord.id.desc())).first()
+            score = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == call_id).order_by(ScoreRecord.id.desc())).first()
+            return CallView(
+                call=call,
+                transcript=RedactedTranscript.from_dict(json.loads(transcript.content)),
+                score=Score.from_dict(json.loads(score.content)) if score else None,
+            )
+
+    def verify(self) -> list[ChainHead]:
+        """Recompute every hash chain; raises ChainBroken at the first bad link."""
+        with self.session() as s:
+            return verify_chain(s)
+
+    @staticmethod
+    def _latest_score_row(s: Session, call_id: str, rubric_id: str) -> ScoreRecord | None:
+        q = select(ScoreRecord).where(ScoreRecord.call_id == call_id, ScoreRecord.rubric_id == rubric_id)
+        return s.scalars(q.order_by(ScoreRecord.id.desc())).first()
+
+
+def _score_row(score: Score, supersedes: int | None) -> ScoreRecord:
+    return ScoreRecord(
+        call_id=score.call_id, rubric_id=score.rubric_id, rubric_version=score.rubric_version, rubric_hash=score.rubric_hash,
+        total=score.total, passed=score.passed, auto_fail=score.auto_fail, content=canonical_json(score.to_dict()),
+        supersedes=supersedes, created_at=utc_now(),
+    )  # fmt: skip
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
+            dbapi_conn.isolation_level = None  # let SQLAlchemy's BEGIN (below) control transactions
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT}")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn) -> None:  # noqa: ANN001
+            # A writer takes the lock up front (it reads the chain head before it inserts).
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _install_triggers(engine: Engine) -> None:
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.begin() as conn:
+        for model in CHAINED_TABLES:
+            t = model.__tablename__
+            for op in ("UPDATE", "DELETE"):
+                conn.exec_driver_sql(
+                    f"CREATE TRIGGER IF NOT EXISTS {t}_no_{op.lower()} BEFORE {op} ON {t} "
+                    f"BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused; a correction is a new row'); END"
+                )
+
+
+def _refuse_changes(session: Session, _ctx, _instances) -> None:  # noqa: ANN001
+    changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
+    if changed:
+        raise AppendOnlyViolation(
+            f"{type(changed[0]).__tablename__} is append-only: rows are never updated or deleted; write a new row that supersedes"
+        )

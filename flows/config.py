@@ -1,0 +1,140 @@
+"""The data directory (one home for all state) and the config file in it."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import fields
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from audit_store import User
+from redaction import RedactionOptions
+from transcription import TranscriptionOptions
+
+DEFAULT_HOME = "~/.callaudit"
+CONFIG_NAME = "config.yaml"
+
+
+class ConfigError(Exception):
+    """The config file is invalid; the message names the file, the key and a fix."""
+
+
+class Schedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    cron: str = "0 2 * * *"
+    timezone: str | None = None
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TranscriptionConfig(_Options):
+    backend: str = "faster-whisper"
+    model: str = "tiny.en"
+    compute_type: str = "int8"
+    beam_size: int = 5
+    vad: bool = True
+    language: str = "en"
+    threads: int = 0
+
+
+class RedactionConfig(_Options):
+    min_unclaimed_digits: int = 6
+    agent_min_unclaimed_digits: int = 12
+    score_threshold: float = 0.35
+    audio_padding: float = 0.15
+    payment_window: bool = True
+    max_payment_window: float = 90.0
+    spacy_model: str | None = None
+
+
+class Config(BaseModel):
+    """config.yaml in the data directory."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    inbox: Path = Path("inbox")
+    schedule: Schedule = Field(default_factory=Schedule)
+    rubric: str = "core-contact-centre"
+    default_agent_channel: int = Field(default=0, ge=0, le=1)
+    transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
+    redaction: RedactionConfig = Field(default_factory=RedactionConfig)
+    users: dict[str, dict] = Field(default_factory=dict)
+
+    @field_validator("users")
+    @classmethod
+    def _users(cls, v: dict[str, dict]) -> dict[str, dict]:
+        for name, spec in v.items():
+            User(name=name, **(spec or {}))
+        return v
+
+    def user(self, name: str) -> User | None:
+        spec = self.users.get(name)
+        return None if spec is None else User(name=name, **(spec or {}))
+
+    def transcription_options(self, **overrides: object) -> TranscriptionOptions:
+        values = {**self.transcription.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
+        return TranscriptionOptions(**{f.name: values[f.name] for f in fields(TranscriptionOptions)})
+
+    def redaction_options(self) -> RedactionOptions:
+        return RedactionOptions(**self.redaction.model_dump())
+
+
+class Home:
+    """The data directory: store, redacted audio, logs, Prefect's home and the config file.
+
+    >>> home = Home.resolve()  # CALLAUDIT_HOME, else ~/.callaudit  # doctest: +SKIP
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(os.path.expanduser(str(root))).resolve()
+
+    @classmethod
+    def resolve(cls, home: str | Path | None = None) -> "Home":
+        return cls(Path(home or os.environ.get("CALLAUDIT_HOME") or DEFAULT_HOME))
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def store_url(self) -> str:
+        return os.environ.get("CALLAUDIT_STORE_URL") or f"sqlite:///{self.root / 'store.db'}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.root / "audio"
+
+    @property
+    def prefect_home(self) -> Path:
+        return Path(os.environ["PREFECT_HOME"]) if os.environ.get("PREFECT_HOME") else self.root / "prefect"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.root / "models"
+
+    def ensure(self) -> None:
+        """Create the data directory and a default config on first use."""
+        for d in (self.root, self.audio_dir, self.models_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        os.chmod(self.root, 0o700)  # redacted content only, but still nobody else's business
+        if not self.config_path.exists():
+            self.config_path.write_text(resources.files("flows").joinpath("default_config.yaml").read_text())
+
+    def load_config(self) -> Config:
+        self.ensure()
+        try:
+            raw = yaml.safe_load(self.config_path.read_text()) or {}
+            config = Config.model_validate(raw)
+        except yaml.YAMLError as e:
+            raise ConfigError(f"{self.config_path}: not valid YAML: {e}") from None
+        except ValidationError as e:
+            problems = "; ".join(f"{'.'.join(map(str, err['loc']))}: {err['msg']}" for err in e.errors())
+            raise ConfigError(f"{self.config_path}: {problems}. The documented defaults are in flows/default_config.yaml") from None
+        if not config.inbox.is_absolute():
+            config.inbox = (self.root / config.inbox).resolve()
+        return config

@@ -1,0 +1,125 @@
+"""Terminal output of the CLI (rich): progress, batch summary, call view, info."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from audit_store import CallView
+from redaction import PCI_ENTITIES
+from scoring import Rubric
+
+from .pipeline import CallOutcome
+
+console = Console(width=None if Console().is_terminal else 160)
+
+
+def clock(seconds: float) -> str:
+    m, s = divmod(seconds, 60)
+    return f"{int(m):02d}:{s:04.1f}"
+
+
+@contextmanager
+def progress_bar() -> Iterator:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("discovering calls", total=None)
+
+        def listener(name: str, done: int, total: int, outcome: CallOutcome | None) -> None:
+            progress.update(task, total=total, completed=done, description=f"{'processing' if outcome is None else 'done'} {name}")
+
+        yield listener
+
+
+def print_summary(summary) -> None:  # noqa: ANN001 - BatchSummary (flows.nightly imports prefect)
+    table = Table(title=f"Batch {summary.run_id or ''} — inbox {summary.inbox}", title_justify="left")
+    for col in ("recording", "call id", "status", "score", "result", "redacted", "PCI", "findings", "note"):
+        table.add_column(col, overflow="fold")
+    for o in summary.outcomes:
+        score = "-" if o.total is None else f"{o.total:.1f}"
+        verdict = "-" if o.passed is None else ("AUTO-FAIL" if o.auto_fail else ("yes" if o.passed else "no"))
+        redacted = str(sum(o.entities.values())) if o.status == "stored" else "-"
+        pci = str(sum(v for k, v in o.entities.items() if k in PCI_ENTITIES)) if o.status == "stored" else "-"
+        style = {"quarantined": "red", "skipped": "dim"}.get(o.status)
+        table.add_row(o.name, o.call_id or "-", o.status, score, verdict, redacted, pci, str(o.findings or "-"), o.reason or "", style=style)
+    console.print(table)
+    counts = summary.counts()
+    console.print(f"stored {counts['stored']}, already stored {counts['skipped']}, quarantined {counts['quarantined']}")
+
+
+def print_call(view: CallView) -> None:
+    call, transcript, score = view.call, view.transcript, view.score
+    console.print(f"[bold]Call {call.call_id}[/bold]  agent {call.agent_id or '-'}  team {call.team or '-'}  "
+                  f"started {call.started_at or '-'}  duration {clock(call.duration)}  processed {call.processed_at}")
+    console.print(f"[dim]ASR: {transcript.model}; redaction: {transcript.redaction.get('engine', '')}, {transcript.redaction.get('nlp', '')}[/dim]\n")
+    for seg in transcript.segments:
+        who = "AGENT   " if seg.speaker == "agent" else ("CUSTOMER" if seg.speaker == "customer" else seg.speaker.upper().ljust(8))
+        console.print(f"[{clock(seg.start)}] {who} {seg.text}", highlight=False, markup=False)
+    if transcript.findings:
+        console.print("\n[bold red]Findings[/bold red]")
+        for f in transcript.findings:
+            console.print(f"  [{clock(f.start)}] {f.kind}: {f.detail} (segment {f.segment_id})", highlight=False)
+    if score is None:
+        return
+    verdict = "AUTO-FAIL" if score.auto_fail else ("PASS" if score.passed else "FAIL")
+    console.print(f"\n[bold]Score {score.total if score.total is not None else '-'} ({verdict})[/bold]  rubric {score.rubric_id} v{score.rubric_version} sha256 {score.rubric_hash[:12]}…")
+    for reason in score.auto_fail_reasons:
+        console.print(f"  [red]{reason}[/red]", highlight=False)
+    table = Table(show_lines=True)
+    for col in ("criterion", "answer", "points", "why", "evidence"):
+        table.add_column(col, overflow="fold")
+    for c in score.criteria:
+        answer = "N/A" if c.na else c.answer
+        if c.needs_review:
+            answer += " (needs human review)"
+        evidence = "\n".join(f"[{clock(e.start)}-{clock(e.end)}] {e.speaker}: {e.quote}" for e in c.evidence) or "-"
+        points = "-" if c.na else f"{c.points:g}/{c.max_points:g}"
+        table.add_row(c.criterion_id + (" (critical)" if c.critical else ""), answer, points, c.explanation, evidence)
+    console.print(table)
+    for s in score.sections:
+        console.print(f"  {s.title}: {'-' if s.score is None else f'{s.score:.1f}'} (weight {s.weight:g})")
+
+
+def print_info(home, config) -> None:  # noqa: ANN001
+    from redaction.engine import nlp_description
+    from scoring import find_rubric
+    from transcription import ModelNotAvailable, resolve_model
+
+    try:
+        model = resolve_model(config.transcription.model, home.models_dir)
+        asr = f"{model.name} from {model.source} ({model.path})"
+    except ModelNotAvailable as e:
+        asr = f"MISSING: {e}"
+    rubric = find_rubric(config.rubric, home.root)
+    rows = [
+        ("data directory", str(home.root)),
+        ("config", str(home.config_path)),
+        ("store", home.store_url),
+        ("inbox", str(config.inbox)),
+        ("redacted audio", str(home.audio_dir)),
+        ("prefect home", str(home.prefect_home)),
+        ("schedule", f"{config.schedule.cron} ({config.schedule.timezone or 'local time'})"),
+        ("ASR", f"faster-whisper {metadata.version('faster-whisper')}, model {asr}"),
+        ("redaction", f"presidio-analyzer {metadata.version('presidio-analyzer')}, {nlp_description(config.redaction.spacy_model)}"),
+        ("rubric", f"{rubric.id} v{rubric.version} sha256 {rubric.content_hash}"),
+        ("users", ", ".join(f"{n} ({(spec or {}).get('role')})" for n, spec in config.users.items())),
+        ("callaudit", metadata.version("callaudit")),
+    ]
+    for k, v in rows:
+        console.print(f"[bold]{k:15s}[/bold] {v}", highlight=False)
+
+
+def print_rubric(rubric: Rubric) -> None:
+    console.print(f"[bold]{rubric.title}[/bold]  {rubric.id} v{rubric.version}  sha256 {rubric.content_hash}")
+    console.print(f"pass mark {rubric.pass_mark:g}; a failed critical criterion fails the {rubric.auto_fail_scope}")
+    for section in rubric.sections:
+        console.print(f"\n[bold]{section.title}[/bold] (weight {section.weight:g})")
+        for c in section.criteria:
+            flags = " [red]critical[/red]" if c.critical else ""
+            na = " (N/A rule)" if c.na_when else ""
+            console.print(f"  {c.id}{flags}{na}: {c.question} — {c.method.type}, weight {c.weight:g}", highlight=False)

@@ -1,0 +1,41 @@
+"""Call-centre recognizers in Presidio's style: one small class each."""
+
+from .bank_account_recognizer import BankAccountRecognizer, RoutingNumberRecognizer
+from .card_expiry_recognizer import CardExpiryRecognizer
+from .payment_card_recognizer import PaymentCardRecognizer, luhn_valid
+from .cvv_recognizer import CvvRecognizer
+from .date_of_birth_recognizer import DateOfBirthRecognizer
+from .known_value_recognizer import KnownValueRecognizer
+from .person_context_recognizer import PersonContextRecognizer
+from .pin_recognizer import PinRecognizer
+from .spoken_phone_recognizer import SpokenPhoneRecognizer
+from .spoken_ssn_recognizer import SpokenSsnRecognizer
+
+CALL_CENTRE_RECOGNIZERS = (
+    PaymentCardRecognizer,
+    CvvRecognizer,
+    CardExpiryRecognizer,
+    PinRecognizer,
+    SpokenSsnRecognizer,
+    SpokenPhoneRecognizer,
+    BankAccountRecognizer,
+    RoutingNumberRecognizer,
+    DateOfBirthRecognizer,
+    PersonContextRecognizer,
+)
+
+__all__ = [
+    "BankAccountRecognizer",
+    "CALL_CENTRE_RECOGNIZERS",
+    "CardExpiryRecognizer",
+    "PaymentCardRecognizer",
+    "CvvRecognizer",
+    "DateOfBirthRecognizer",
+    "KnownValueRecognizer",
+    "PersonContextRecognizer",
+    "PinRecognizer",
+    "RoutingNumberRecognizer",
+    "SpokenPhoneRecognizer",
+    "SpokenSsnRecognizer",
+    "luhn_valid",
+]

@@ -1,0 +1,196 @@
+"""Redacting a transcript: recognise, fail closed, replace with typed placeholders."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import metadata
+
+from transcription import AGENT, Segment, Transcript
+
+from .engine import get_analyzer, nlp_description
+from .normalize import normalize_spoken
+from .recognizers import KnownValueRecognizer
+from .recognizers.context import CARD_DATA_CONTEXT
+from .streams import build_streams, to_segment_spans
+from .types import PAYMENT_WINDOW, PCI_ENTITIES, UNCLASSIFIED, UNRELIABLE, Entity, Finding, RedactedSegment, RedactedTranscript, RedactionOptions
+
+# When two recognizers claim overlapping text, the higher score wins; on a tie, the earlier here.
+PRIORITY = (
+    "CREDIT_CARD", "CVV", "CARD_EXPIRY", "PIN", "US_SSN", "ROUTING", "BANK_ACCOUNT", "IBAN_CODE",
+    "PHONE_NUMBER", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "PERSON", "LOCATION", UNCLASSIFIED,
+)  # fmt: skip
+ENTITIES = [e for e in PRIORITY if e != UNCLASSIFIED]
+PAYMENT_PROMPT = re.compile("|".join(f"(?:{CARD_DATA_CONTEXT[k].pattern})" for k in PCI_ENTITIES), re.I)
+MAX_ACK_WORDS = 3  # an agent turn this short ("okay", "mm-hm, go on") keeps a payment window open
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    entity_type: str
+    recognizer: str
+    score: float
+
+
+def redact_transcript(
+    transcript: Transcript,
+    known_values: dict[str, str] | None = None,
+    options: RedactionOptions | None = None,
+) -> RedactedTranscript:
+    """Replace every payment and personal value with a typed placeholder.
+
+    ``known_values`` (entity type → value, from the call's metadata) are found wherever said.
+
+    >>> redacted = redact_transcript(transcript)  # doctest: +SKIP
+    >>> redacted.segments[5].text  # doctest: +SKIP
+    'The card number is [CREDIT_CARD].'
+    """
+    options = options or RedactionOptions()
+    analyzer = get_analyzer(options.spacy_model)
+    ad_hoc = [KnownValueRecognizer(known_values)] if known_values else None
+    spans: dict[int, list[_Span]] = {s.id: [] for s in transcript.segments}
+
+    for stream in build_streams(transcript):
+        norm = normalize_spoken(stream.text)
+        results = analyzer.analyze(
+            norm.text, language="en", entities=ENTITIES, score_threshold=options.score_threshold, ad_hoc_recognizers=ad_hoc
+        )
+        claimed = []
+        for r in results:
+            recognizer = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
+            _add(spans, stream, norm.to_original(r.start, r.end), r.entity_type, recognizer, r.score)
+            claimed.append((r.start, r.end))
+        minimum = options.agent_min_unclaimed_digits if stream.speaker == AGENT else options.min_unclaimed_digits
+        for run in norm.digit_runs:
+            if run.digits >= minimum:
+                for a, b in _unclaimed(run.start, run.end, claimed):
+                    _add(spans, stream, norm.to_original(a, b), UNCLASSIFIED, "FailClosedDigitRun", 1.0)
+
+    segments, entities, findings = [], [], []
+    for seg in transcript.segments:
+        if seg.unreliable:
+            entities.append(_entity(seg, _Span(0, len(seg.text), UNRELIABLE, "RepetitionLoopDetector", 1.0)))
+            segments.append(_redacted_segment(seg, f"[{UNRELIABLE}]"))
+            continue
+        merged = _merge(_widen(seg.text, s) for s in spans[seg.id])
+        text = seg.text
+        for span in reversed(merged):
+            text = text[: span.start] + f"[{span.entity_type}]" + text[span.end :]
+            entity = _entity(seg, span)
+            entities.append(entity)
+            finding = _read_back(seg, span, entity)
+            if finding:
+                findings.append(finding)
+        segments.append(_redacted_segment(seg, text.strip()))
+    if options.payment_window:
+        entities.extend(_payment_windows(transcript, options))
+
+    return RedactedTranscript(
+        call_id=transcript.call_id,
+        segments=tuple(segments),
+        entities=tuple(sorted(entities, key=lambda e: (e.start, e.channel, e.start_char))),
+        findings=tuple(sorted(findings, key=lambda f: f.start)),
+        duration=transcript.duration,
+        backend=transcript.backend,
+        model=transcript.model,
+        redaction={
+            "engine": f"presidio-analyzer {metadata.version('presidio-analyzer')}",
+            "nlp": nlp_description(options.spacy_model),
+        },
+    )
+
+
+def _add(spans: dict[int, list[_Span]], stream, original: tuple[int, int], entity_type: str, recognizer: str, score: float) -> None:  # noqa: ANN001
+    for seg_id, start, end in to_segment_spans(stream, *original):
+        spans[seg_id].append(_Span(start, end, entity_type, recognizer, score))
+
+
+def _unclaimed(start: int, end: int, claimed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces = [(start, end)]
+    for a, b in claimed:
+        pieces = [p for s, e in pieces for p in ((s, min(e, a)), (max(s, b), e)) if p[1] > p[0]]
+    return pieces
+
+
+def _widen(text: str, span: _Span) -> _Span:
+    """Grow a span to whole words, so no placeholder leaves part of a value beside it."""
+    start, end = span.start, span.end
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return _Span(start, end, span.entity_type, span.recognizer, span.score)
+
+
+def _merge(spans) -> list[_Span]:  # noqa: ANN001
+    merged: list[_Span] = []
+    for span in sorted(spans, key=lambda s: (s.start, -s.end)):
+        if merged and span.start < merged[-1].end:
+            last = merged[-1]
+            winner = max((last, span), key=lambda s: (s.score, -PRIORITY.index(s.entity_type) if s.entity_type in PRIORITY else -99))
+            merged[-1] = _Span(last.start, max(last.end, span.end), winner.entity_type, winner.recognizer, winner.score)
+        else:
+            merged.append(span)
+    return merged
+
+
+def _entity(seg: Segment, span: _Span) -> Entity:
+    offset, times = 0, []
+    for w in seg.words:
+        if offset < span.end and offset + len(w.text) > span.start:
+            times.append((w.start, w.end))
+        offset += len(w.text)
+    start = min((t[0] for t in times), default=seg.start)
+    end = max((t[1] for t in times), default=seg.end)
+    if span.entity_type == UNRELIABLE:
+        start, end = seg.start, seg.end
+    return Entity(span.entity_type, seg.id, seg.speaker, seg.channel, span.start, span.end, start, end, span.recognizer, round(span.score, 3))
+
+
+def _redacted_segment(seg: Segment, text: str) -> RedactedSegment:
+    return RedactedSegment(seg.id, seg.speaker, seg.channel, seg.start, seg.end, text, seg.unreliable)
+
+
+def _read_back(seg: Segment, span: _Span, entity: Entity) -> Finding | None:
+    """Card data in the agent's own speech is a read-back: a PCI DSS violation."""
+    if seg.speaker != AGENT:
+        return None
+    if span.entity_type in PCI_ENTITIES:
+        detail = f"agent said {span.entity_type} aloud ({span.recognizer})"
+    elif span.entity_type == UNCLASSIFIED and sum(c.isdigit() for c in seg.text[span.start : span.end]) >= 12:
+        detail = "agent said a long digit run aloud, likely a card number read back (Luhn failed: ASR error)"
+    else:
+        return None
+    return Finding("PCI_READ_BACK", span.entity_type, seg.id, seg.speaker, entity.start, entity.end, detail)
+
+
+def _payment_windows(transcript: Transcript, options: RedactionOptions) -> list[Entity]:
+    """Audio-only spans: from an agent's request for card data until the conversation moves
+    on, the customer's channel is silenced, whatever the transcript says ('pause and resume'
+    recording). Text recognizers cannot redact what ASR dropped or garbled; this can."""
+    customer_channels = [i for i, sp in enumerate(transcript.channels) if sp != AGENT]
+    agent_turns = [s for s in transcript.segments if s.speaker == AGENT]
+    windows: list[tuple[float, float]] = []
+    for i, seg in enumerate(agent_turns):
+        if not PAYMENT_PROMPT.search(seg.text):
+            continue
+        end = seg.start + options.max_payment_window
+        for nxt in agent_turns[i + 1 :]:
+            if nxt.start >= end:
+                break
+            if not PAYMENT_PROMPT.search(nxt.text) and len(nxt.text.split()) > MAX_ACK_WORDS:
+                end = nxt.start
+                break
+        else:
+            end = min(end, transcript.duration)
+        if windows and seg.start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
+        else:
+            windows.append((seg.start, end))
+    return [
+        Entity(PAYMENT_WINDOW, None, "customer", ch, 0, 0, round(a, 3), round(b, 3), "PaymentWindow", 1.0)
+        for a, b in windows
+        for ch in customer_channels
+    ]

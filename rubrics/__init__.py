@@ -1,0 +1,1 @@
+"""Rubric definitions (YAML): data, not code. Loaded with importlib.resources."""

@@ -1,0 +1,76 @@
+"""Scoring a redacted transcript against a rubric: per criterion, section and call."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+from redaction import RedactedTranscript
+
+from .evaluators import evaluate, find_phrases
+from .rubric import Criterion, NoEntities, NoPhrase, Rubric
+from .types import CriterionResult, Score, SectionScore
+
+
+def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: frozenset[str] = frozenset()) -> Score:
+    """Score one call. Deterministic: the same transcript and rubric version give the same Score.
+
+    ``needs_review`` names criteria whose calibration is below target: their results are marked.
+
+    >>> score = score_call(redacted, find_rubric("core-contact-centre"))  # doctest: +SKIP
+    >>> score.total, [c.answer for c in score.criteria]  # doctest: +SKIP
+    """
+    results: list[CriterionResult] = []
+    for section, criterion in rubric.criteria():
+        na_reason = _not_applicable(criterion, transcript)
+        if na_reason:
+            results.append(
+                CriterionResult(criterion.id, section.id, criterion.question, None, 0.0, 0.0, True, criterion.critical, 1.0, (), na_reason, criterion.id in needs_review)
+            )
+            continue
+        outcome = evaluate(criterion.method, transcript)
+        results.append(
+            CriterionResult(
+                criterion.id, section.id, criterion.question, outcome.answer, criterion.points_for(outcome.answer),
+                criterion.max_points, False, criterion.critical, outcome.confidence, outcome.evidence, outcome.explanation,
+                criterion.id in needs_review,
+            )
+        )  # fmt: skip
+
+    failed_critical = [r for r in results if r.critical and not r.na and r.points == 0]
+    sections = []
+    for section in rubric.sections:
+        rs = [r for r in results if r.section_id == section.id and not r.na]
+        points, max_points = sum(r.points for r in rs), sum(r.max_points for r in rs)
+        auto_failed = rubric.auto_fail_scope == "section" and any(r.section_id == section.id for r in failed_critical)
+        score = None if max_points == 0 else (0.0 if auto_failed else round(100 * points / max_points, 2))
+        sections.append(SectionScore(section.id, section.title, section.weight, score, round(points, 4), round(max_points, 4), auto_failed))
+
+    scored = [s for s in sections if s.score is not None]
+    total = round(sum(s.score * s.weight for s in scored) / sum(s.weight for s in scored), 2) if scored else None
+    auto_fail = rubric.auto_fail_scope == "call" and bool(failed_critical)
+    if auto_fail:
+        total = 0.0
+    return Score(
+        call_id=transcript.call_id,
+        rubric_id=rubric.id,
+        rubric_version=rubric.version,
+        rubric_hash=rubric.content_hash,
+        total=total,
+        passed=total is not None and total >= rubric.pass_mark and not auto_fail,
+        auto_fail=auto_fail,
+        auto_fail_reasons=tuple(f"critical criterion '{r.criterion_id}' failed: {r.explanation}" for r in failed_critical),
+        sections=tuple(sections),
+        criteria=tuple(results),
+        models={"asr": transcript.model, **transcript.redaction, "scoring": f"callaudit {metadata.version('callaudit')}"},
+    )
+
+
+def _not_applicable(criterion: Criterion, transcript: RedactedTranscript) -> str | None:
+    condition = criterion.na_when
+    if isinstance(condition, NoEntities):
+        present = {e.entity_type for e in transcript.entities}
+        if not present & set(condition.no_entities):
+            return f"N/A: no {' / '.join(condition.no_entities)} in the call"
+    if isinstance(condition, NoPhrase) and not find_phrases(condition.no_phrase, transcript):
+        return "N/A: the situation this criterion covers did not occur"
+    return None

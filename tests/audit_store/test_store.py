@@ -1,0 +1,147 @@
+"""Append-only, hash-chained, access-logged: with raw SQL as the attacker."""
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from audit_store import (
+    AccessDenied,
+    AccessLogRecord,
+    AppendOnlyViolation,
+    AuditStore,
+    CallRecord,
+    ChainBroken,
+    NotFound,
+    User,
+)
+from scoring import find_rubric, score_call
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> AuditStore:
+    return AuditStore(f"sqlite:///{tmp_path / 'store.db'}")
+
+
+@pytest.fixture
+def filled(store: AuditStore, redacted_samples) -> AuditStore:
+    rubric = find_rubric("core-contact-centre")
+    for i, (cid, r) in enumerate(sorted(redacted_samples.items())):
+        team = "billing" if cid != "NW-20261121-0002" else "customer-care"
+        store.append_call(
+            call_id=cid, audio_sha256=f"{i:064d}", sources=[f"{cid}.flac"], agent_id=f"agent{i}", team=team,
+            started_at=None, transcript=r, score=score_call(r, rubric), redacted_audio=[],
+        )  # fmt: skip
+    return store
+
+
+def raw(store: AuditStore) -> sqlite3.Connection:
+    return sqlite3.connect(store.url.removeprefix("sqlite:///"))
+
+
+def test_clean_store_verifies(filled: AuditStore):
+    heads = {h.table: h for h in filled.verify()}
+    assert heads["calls"].rows == 3 and heads["scores"].rows == 3 and heads["entities"].rows > 10
+
+
+@pytest.mark.parametrize("sql", ["UPDATE scores SET total = 100", "DELETE FROM entities WHERE id = 1", "UPDATE access_log SET outcome = 'allowed'"])
+def test_database_refuses_updates_and_deletes(filled: AuditStore, sql: str):
+    filled.read_call(User(name="qa", role="qa_lead"), "NW-20261121-0001")  # one access-log row
+    con = raw(filled)
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+        con.execute(sql)
+
+
+def test_orm_refuses_updates(filled: AuditStore):
+    with filled.session() as s:
+        call = s.scalars(select(CallRecord)).first()
+        call.team = "other"
+        with pytest.raises(AppendOnlyViolation):
+            s.flush()
+
+
+def _without_triggers(store: AuditStore) -> sqlite3.Connection:
+    con = raw(store)
+    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        con.execute(f"DROP TRIGGER {name}")
+    return con
+
+
+def test_edited_row_is_detected_with_expected_and_actual_hash(filled: AuditStore):
+    con = _without_triggers(filled)
+    con.execute("UPDATE scores SET total = 100 WHERE call_id = 'NW-20261121-0003'")
+    con.commit()
+    with pytest.raises(ChainBroken) as e:
+        filled.verify()
+    assert e.value.table == "scores" and e.value.expected != e.value.actual and "changed" in e.value.reason
+
+
+def test_deleted_row_is_detected(filled: AuditStore):
+    con = _without_triggers(filled)
+    con.execute("DELETE FROM findings WHERE id = 1")
+    con.commit()
+    with pytest.raises(ChainBroken, match="findings"):
+        filled.verify()
+
+
+def test_inserted_row_is_detected(filled: AuditStore):
+    con = _without_triggers(filled)
+    con.execute("INSERT INTO quarantine (id, prev_hash, row_hash, source, audio_sha256, error_type, reason, created_at) "
+                "VALUES (1, 'x', 'y', 'forged.wav', 'z', 'BadAudio', 'forged', '2026-01-01')")
+    con.commit()
+    with pytest.raises(ChainBroken, match="quarantine"):
+        filled.verify()
+
+
+def _log_count(store: AuditStore) -> int:
+    return store.count(AccessLogRecord)
+
+
+def test_each_read_writes_exactly_one_access_log_row(filled: AuditStore):
+    qa = User(name="qa.lead", role="qa_lead")
+    before = _log_count(filled)
+    view = filled.read_call(qa, "NW-20261121-0001", purpose="calibration")
+    assert view.score is not None and view.transcript.segments
+    assert _log_count(filled) == before + 1
+    with filled.session() as s:
+        row = s.scalars(select(AccessLogRecord).order_by(AccessLogRecord.id.desc())).first()
+    assert (row.actor, row.role, row.action, row.outcome, row.object_id, row.purpose) == (
+        "qa.lead", "qa_lead", "read_call", "allowed", "NW-20261121-0001", "calibration",
+    )
+    assert row.host and row.process and row.at.endswith("+00:00")
+
+
+def test_coach_sees_only_their_team_and_denials_are_logged(filled: AuditStore):
+    coach = User(name="coach.billing", role="coach", team="billing")
+    filled.read_call(coach, "NW-20261121-0001")
+    before = _log_count(filled)
+    with pytest.raises(AccessDenied, match="team"):
+        filled.read_call(coach, "NW-20261121-0002")
+    assert _log_count(filled) == before + 1
+    with filled.session() as s:
+        row = s.scalars(select(AccessLogRecord).order_by(AccessLogRecord.id.desc())).first()
+    assert row.outcome == "denied" and row.actor == "coach.billing"
+    filled.verify()
+
+
+def test_agent_sees_only_own_calls_and_unknown_users_are_denied(filled: AuditStore):
+    with pytest.raises(AccessDenied):
+        filled.read_call(User(name="agent0", role="agent"), "NW-20261121-0002")
+    with pytest.raises(AccessDenied, match="unknown user"):
+        filled.read_call(None, "NW-20261121-0001", actor_name="mallory")
+    assert filled.read_call(User(name="x", role="agent", agent_id="agent0"), "NW-20261121-0001")
+
+
+def test_rescore_supersedes_and_keeps_the_old_score(filled: AuditStore, redacted_samples):
+    rubric = find_rubric("core-contact-centre")
+    new = filled.append_score(score_call(redacted_samples["NW-20261121-0001"], rubric))
+    assert new.supersedes is not None and filled.count(type(new)) == 4
+    filled.verify()
+
+
+def test_missing_call_is_not_found_but_still_logged(filled: AuditStore):
+    before = _log_count(filled)
+    with pytest.raises(NotFound):
+        filled.read_call(User(name="a", role="admin"), "nope")
+    assert _log_count(filled) == before + 1

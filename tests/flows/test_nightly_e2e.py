@@ -1,0 +1,124 @@
+"""The nightly batch end to end through the CLI: samples plus bad files, then a rerun.
+
+Asserts what an operator and a compliance officer rely on: every good call stored exactly once
+with a score and evidence; bad files quarantined with a reason while the batch goes on; the exit
+code says something failed; and no planted card number, security code, expiry, phone number or
+email appears in the store, the logs, Prefect's home, the temp folder or the program's output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from sqlalchemy import select
+
+from audit_store import AccessLogRecord, AuditStore, CallRecord, QuarantineRecord, ScoreRecord
+from tests.leaks import find_leaks
+
+GOOD_CALLS = {"NW-20261121-0001", "NW-20261121-0002", "NW-20261121-0003", "PM-20261121-0040"}
+
+
+def callaudit(home: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))}
+    env.update(CALLAUDIT_HOME=str(home), TMPDIR=str(tmp), COLUMNS="200")
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    root = tmp_path_factory.mktemp("e2e")
+    home, tmp, inbox = root / "home", root / "tmp", root / "inbox"
+    tmp.mkdir()
+    import shutil
+
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples", inbox, ignore=shutil.ignore_patterns("licenses"))
+    (inbox / "empty.wav").write_bytes(b"")
+    (inbox / "corrupt.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt " + os.urandom(2048))
+    (inbox / "notes.txt").write_text("not a call")
+    sf.write(str(inbox / "silent.wav"), np.zeros((16000 * 5, 2), np.float32), 16000)
+    first = callaudit(home, tmp, "run", "--inbox", str(inbox))
+    second = callaudit(home, tmp, "run", "--inbox", str(inbox))
+    return {"home": home, "tmp": tmp, "first": first, "second": second, "store": AuditStore(f"sqlite:///{home / 'store.db'}")}
+
+
+def test_batch_exit_code_says_some_calls_failed(batch):
+    first = batch["first"]
+    assert first.returncode == 1, first.stderr[-3000:]
+    assert "stored 4, already stored 0, quarantined 4" in first.stdout
+    for call_id in GOOD_CALLS:
+        assert call_id in first.stdout
+
+
+def test_every_good_call_stored_once_with_score_and_evidence(batch):
+    store: AuditStore = batch["store"]
+    with store.session() as s:
+        calls = list(s.scalars(select(CallRecord)))
+        scores = list(s.scalars(select(ScoreRecord)))
+    assert sorted(c.call_id for c in calls) == sorted(GOOD_CALLS)
+    assert sorted(s.call_id for s in scores) == sorted(GOOD_CALLS)
+    for score in scores:
+        content = json.loads(score.content)
+        assert content["total"] is not None
+        assert any(c["evidence"] for c in content["criteria"])
+    for call in calls:
+        for path in json.loads(call.redacted_audio):
+            assert Path(path).is_file() and str(batch["home"]) in path
+
+
+def test_bad_files_are_quarantined_with_reasons(batch):
+    with batch["store"].session() as s:
+        rows = list(s.scalars(select(QuarantineRecord)))
+    first_run = {r.source: r.reason for r in rows if r.run_id == rows[0].run_id}
+    assert "empty" in first_run["empty.wav"]
+    assert "not a readable audio file" in first_run["corrupt.wav"]
+    assert "not an audio file" in first_run["notes.txt"]
+    assert "silent" in first_run["silent.wav"]
+
+
+def test_rerun_processes_nothing_twice_and_retries_failures(batch):
+    second = batch["second"]
+    assert second.returncode == 1
+    assert "stored 0, already stored 4, quarantined 4" in second.stdout
+    assert batch["store"].count(CallRecord) == 4
+    assert batch["store"].count(QuarantineRecord) == 8  # the failures were tried again
+
+
+def test_show_is_access_logged_allowed_and_denied(batch):
+    home, tmp, store = batch["home"], batch["tmp"], batch["store"]
+    before = store.count(AccessLogRecord)
+    shown = callaudit(home, tmp, "show", "NW-20261121-0001", "--as", "coach.billing", "--purpose", "coaching")
+    assert shown.returncode == 0, shown.stderr
+    assert "[CREDIT_CARD]" in shown.stdout and "identity_verification" in shown.stdout
+    denied = callaudit(home, tmp, "show", "PM-20261121-0040", "--as", "coach.billing")
+    assert denied.returncode == 2 and "team" in denied.stderr
+    with store.session() as s:
+        rows = list(s.scalars(select(AccessLogRecord).where(AccessLogRecord.id > before).order_by(AccessLogRecord.id)))
+    assert [(r.actor, r.outcome, r.object_id) for r in rows] == [
+        ("coach.billing", "allowed", "NW-20261121-0001"),
+        ("coach.billing", "denied", "PM-20261121-0040"),
+    ]
+    batch["extra_output"] = shown.stdout + shown.stderr + denied.stdout + denied.stderr
+
+
+def test_store_verifies_after_the_runs(batch):
+    verified = callaudit(batch["home"], batch["tmp"], "verify")
+    assert verified.returncode == 0 and "every chain verifies" in verified.stdout
+
+
+def test_no_planted_value_leaks_anywhere(batch, planted):
+    outputs = {
+        f"{name} {stream}": getattr(batch[name], stream)
+        for name in ("first", "second")
+        for stream in ("stdout", "stderr")
+    }
+    outputs["show output"] = batch.get("extra_output", "")
+    assert (batch["home"] / "prefect").is_dir()  # Prefect's home is inside ours, and is searched
+    leaks = find_leaks(batch["home"], planted, outputs) + find_leaks(batch["tmp"], planted)
+    assert leaks == []

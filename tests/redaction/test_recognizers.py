@@ -1,0 +1,152 @@
+"""Recognizer tables: one case per line, positives and negatives (as Presidio's own tests)."""
+
+import pytest
+
+from redaction.recognizers import (
+    BankAccountRecognizer,
+    CardExpiryRecognizer,
+    CvvRecognizer,
+    DateOfBirthRecognizer,
+    KnownValueRecognizer,
+    PaymentCardRecognizer,
+    PersonContextRecognizer,
+    PinRecognizer,
+    RoutingNumberRecognizer,
+    SpokenPhoneRecognizer,
+    SpokenSsnRecognizer,
+    luhn_valid,
+)
+
+
+def found(recognizer, text: str) -> list[str]:
+    return [text[r.start : r.end] for r in recognizer.analyze(text, [])]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("card number is 4532015112830366", ["4532015112830366"]),  # Visa
+        ("it is 5425233430109903", ["5425233430109903"]),  # Mastercard 5-series
+        ("it is 2223003122003222", ["2223003122003222"]),  # Mastercard 2-series
+        ("it is 378282246310005", ["378282246310005"]),  # Amex, 15 digits
+        ("it is 6011111111111117", ["6011111111111117"]),  # Discover
+        ("it is 3530111333300000", ["3530111333300000"]),  # JCB
+        ("it is 30569309025904", ["30569309025904"]),  # Diners, 14 digits
+        ("it is 4222222222222", ["4222222222222"]),  # Visa, 13 digits
+        ("card and code 54252334301099034829 thanks", ["5425233430109903"]),  # card + CVV in one breath
+        ("the card number is 542523343010990", ["542523343010990"]),  # Luhn fails (ASR dropped a digit), context
+        ("order 4532015112830367", []),  # Luhn fails, no context
+        ("ref 1234567890123", []),  # not Luhn-valid
+        ("the card number is 12345", []),  # too short
+    ],
+)
+def test_payment_card(text, expected):
+    assert found(PaymentCardRecognizer(), text) == expected
+
+
+def test_luhn():
+    assert luhn_valid("79927398713") and not luhn_valid("79927398710")
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("the security code is 737", ["737"]),
+        ("⟦ and the three digit code on the back?⟧ 4829", ["4829"]),
+        ("what's the CVV? 123", ["123"]),
+        ("the security code is 737. The payment of 100 dollars", ["737"]),  # only the answer
+        ("the expiry date is 0827", []),  # expiry context is nearer
+        ("I have 737 points", []),  # no context
+        ("security code 12", []),  # too short
+    ],
+)
+def test_cvv(text, expected):
+    assert found(CvvRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("it expires 0827", ["0827"]),
+        ("expiry date? It is 827", ["827"]),
+        ("valid thru 122030", ["122030"]),
+        ("the expiration is August 27", ["August 27"]),
+        ("expires 1327", []),  # month 13
+        ("the security code is 0827", []),
+        ("flight 0827", []),
+    ],
+)
+def test_card_expiry(text, expected):
+    assert found(CardExpiryRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [("my PIN is 4321", ["4321"]), ("enter your passcode 987654", ["987654"]), ("room 4321", [])])
+def test_pin(text, expected):
+    assert found(PinRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("my social security number is 219099999", ["219099999"]), ("ssn 078051120", ["078051120"]), ("ssn 000123456", []), ("order 219099999", [])],
+)
+def test_ssn(text, expected):
+    assert found(SpokenSsnRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("my new number is 4155550132", ["4155550132"]), ("call me on 5550132", ["5550132"]), ("I paid 4155550132 dollars", [])],
+)
+def test_phone(text, expected):
+    assert found(SpokenPhoneRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my account number is 12345678", ["12345678"]),
+        ("routing number 021000021", ["021000021"]),  # valid ABA checksum
+    ],
+)
+def test_bank(text, expected):
+    rec = RoutingNumberRecognizer() if "routing" in text else BankAccountRecognizer()
+    assert found(rec, text) == expected
+
+
+def test_routing_checksum():
+    assert found(RoutingNumberRecognizer(), "routing number 021000022") == []
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I was born on the 12th of March 1979", ["the 12th of March 1979"]),
+        ("my date of birth is the fourth of May 1981", ["the fourth of May 1981"]),
+        ("date of birth May 4th, 1981", ["May 4th, 1981"]),
+        ("date of birth 05041981", ["05041981"]),
+        ("the meeting is on the 12th of March 1979", []),
+    ],
+)
+def test_date_of_birth(text, expected):
+    assert found(DateOfBirthRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("my name is Daniel Brooks and I", ["Daniel Brooks"]),
+        ("This is Jordan speaking", ["Jordan"]),
+        ("Thank you Mr. Tilly", ["Tilly"]),
+        ("My last name is SITTILI S-I-T-I-L-L-E.", ["SITTILI", "S-I-T-I-L-L-E"]),
+        ("I'm sorry about that", []),
+        ("it is really frustrating", []),
+    ],
+)
+def test_person_by_context(text, expected):
+    assert found(PersonContextRecognizer(), text) == expected
+
+
+def test_known_values_match_asr_spellings():
+    rec = KnownValueRecognizer({"PERSON": "Jack Sotili", "BANK_ACCOUNT": "99-887-766"})
+    assert found(rec, "my name is Jack Sotilli, account 99887766") == ["Jack", "Sotilli", "99887766"]
+    assert "Sotili" not in repr(rec)

@@ -1,0 +1,97 @@
+"""Redaction of the real transcripts of the sample calls."""
+
+import re
+
+from redaction import RedactionOptions, redact_transcript
+from transcription import AGENT, CUSTOMER, Segment, Transcript, Word
+
+
+def all_text(redacted) -> str:
+    return "\n".join(s.text for s in redacted.segments)
+
+
+def digits_of(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def test_no_planted_value_survives_in_text(redacted_samples, planted):
+    for call_id, redacted in redacted_samples.items():
+        text = all_text(redacted)
+        flat = digits_of(text)
+        for kind in ("card", "phone"):
+            for value in planted[kind]:
+                assert value not in flat, f"{kind} left in {call_id}"
+        for value in planted["cvv"] + planted["expiry"]:
+            assert not re.search(rf"(?<!\d){value}(?!\d)", text), f"short value left in {call_id}"
+        assert "@" not in text
+
+
+def test_payment_call_has_each_kind_of_card_data(redacted_samples):
+    r = redacted_samples["NW-20261121-0001"]
+    text = all_text(r)
+    for placeholder in ("[CREDIT_CARD]", "[CVV]", "[CARD_EXPIRY]", "[DATE_OF_BIRTH]"):
+        assert placeholder in text
+    assert r.findings == ()  # a good agent: nothing read back
+    customer_card = [e for e in r.entities if e.entity_type == "CREDIT_CARD"][0]
+    assert customer_card.speaker == CUSTOMER and customer_card.end > customer_card.start
+
+
+def test_agent_reading_card_data_back_is_a_finding(redacted_samples):
+    r = redacted_samples["NW-20261121-0003"]
+    assert {f.kind for f in r.findings} == {"PCI_READ_BACK"}
+    assert all(f.speaker == AGENT for f in r.findings)
+    assert any(f.entity_type == "CVV" for f in r.findings)
+
+
+def test_payment_window_covers_the_customer_answers(redacted_samples):
+    r = redacted_samples["NW-20261121-0001"]
+    windows = [e for e in r.entities if e.entity_type == "PAYMENT_WINDOW"]
+    assert len(windows) == 1
+    card_data = [e for e in r.entities if e.entity_type in ("CREDIT_CARD", "CVV", "CARD_EXPIRY")]
+    assert all(windows[0].start <= e.start and e.end <= windows[0].end for e in card_data)
+
+
+def test_entity_records_hold_no_values(redacted_samples):
+    for r in redacted_samples.values():
+        assert r.entities
+        for record in r.entities + r.findings:
+            text_fields = " ".join(v for v in vars(record).values() if isinstance(v, str))
+            assert not re.search(r"\d{3,}", text_fields), record  # types, names and reasons only
+
+
+def _transcript(*turns: tuple[str, str, float]) -> Transcript:
+    segments = []
+    for i, (speaker, text, start) in enumerate(turns):
+        words = tuple(Word(f" {w}", start + k * 0.4, start + k * 0.4 + 0.3, 0.9) for k, w in enumerate(text.split()))
+        segments.append(Segment(i, speaker, 0 if speaker == AGENT else 1, start, words[-1].end, "".join(w.text for w in words), words))
+    return Transcript("T1", tuple(segments), 60.0, "test", "test", (AGENT, CUSTOMER))
+
+
+def test_card_read_over_several_turns_is_one_card():
+    t = _transcript(
+        (AGENT, "what is the card number please", 0.0),
+        (CUSTOMER, "4532 0151", 3.0),
+        (AGENT, "uh-huh", 5.0),
+        (CUSTOMER, "1283 0366", 6.0),
+    )
+    r = redact_transcript(t)
+    assert [e.entity_type for e in r.entities if e.segment_id in (1, 3)] == ["CREDIT_CARD", "CREDIT_CARD"]
+    assert r.segments[1].text == "[CREDIT_CARD]" and r.segments[3].text == "[CREDIT_CARD]"
+
+
+def test_unclaimed_long_digit_runs_fail_closed_on_the_customer_side():
+    t = _transcript((AGENT, "how can I help", 0.0), (CUSTOMER, "my reference is 88213 4471", 2.0))
+    r = redact_transcript(t)
+    assert r.segments[1].text == "my reference is [UNCLASSIFIED_NUMBER]"
+    loose = redact_transcript(t, options=RedactionOptions(min_unclaimed_digits=12))
+    assert "88213" in loose.segments[1].text
+
+
+def test_unreliable_segment_is_redacted_whole():
+    t = _transcript((CUSTOMER, "my card is 1 1 1 1", 0.0))
+    from dataclasses import replace
+
+    t = replace(t, segments=(replace(t.segments[0], unreliable=True),))
+    r = redact_transcript(t)
+    assert r.segments[0].text == "[UNRELIABLE_SPAN]"
+    assert r.entities[0].start == t.segments[0].start and r.entities[0].end == t.segments[0].end

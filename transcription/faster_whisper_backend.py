@@ -1,0 +1,70 @@
+"""The faster-whisper (CTranslate2) backend: one channel of audio in, segments with words out."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from importlib import metadata
+
+import numpy as np
+
+from .models import InstalledModel, resolve_model
+from .options import TranscriptionOptions
+from .types import Segment, Word
+
+# Whisper's decoding guards: a window whose text compresses too well is a repetition loop and
+# is decoded again at a higher temperature; we cap the tokens a segment may produce.
+COMPRESSION_RATIO_THRESHOLD = 2.4
+
+
+@lru_cache(maxsize=4)
+def get_whisper_model(model_path: str, compute_type: str, threads: int):  # -> faster_whisper.WhisperModel
+    """Load a model once per process (cached)."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder never needs the hub
+    from faster_whisper import WhisperModel
+
+    return WhisperModel(model_path, device="cpu", compute_type=compute_type, cpu_threads=threads, local_files_only=True)
+
+
+def engine_version(model: InstalledModel) -> str:
+    return f"faster-whisper {metadata.version('faster-whisper')}; model {model.name} ({model.source})"
+
+
+def transcribe_channel(
+    audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int
+) -> list[Segment]:
+    """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps.
+
+    Segment ids are set by the caller when channels are merged.
+    """
+    model = resolve_model(options.model)
+    engine = get_whisper_model(str(model.path), options.compute_type, options.threads)
+    pieces, _info = engine.transcribe(
+        audio,
+        language=options.language,
+        beam_size=options.beam_size,
+        word_timestamps=True,
+        vad_filter=options.vad,
+        condition_on_previous_text=False,  # stops one loop from seeding the next window
+        compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+    )
+    segments: list[Segment] = []
+    for piece in pieces:
+        words = tuple(
+            Word(w.word, round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4)) for w in (piece.words or [])
+        )
+        if not words:
+            continue
+        text = "".join(w.text for w in words)
+        segments.append(
+            Segment(
+                id=-1,
+                speaker=speaker,
+                channel=channel,
+                start=words[0].start,
+                end=words[-1].end,
+                text=text,
+                words=words,
+            )
+        )
+    return segments
