@@ -97,13 +97,27 @@ def show(obj, call_id: str, user: str, purpose: str | None) -> None:  # noqa: AN
 
 @cli.command()
 @click.option("--cron", help="Override the config's schedule, e.g. '30 1 * * *'.")
+@click.option("--port", type=int, default=4200, show_default=True, help="Port of the local Prefect server started when PREFECT_API_URL is not set.")
 @click.pass_obj
-def serve(obj, cron: str | None) -> None:  # noqa: ANN001
-    """Serve the nightly batch as a Prefect deployment on its cron schedule (runs until stopped)."""
-    from .deployment import serve_nightly
+def serve(obj, cron: str | None, port: int) -> None:  # noqa: ANN001
+    """Serve the nightly batch as a Prefect deployment on its cron schedule (runs until stopped).
 
+    Starts a local Prefect server (the scheduler) unless PREFECT_API_URL names one."""
+    import signal
+
+    from .deployment import ServerError, prefect_server, serve_nightly
+
+    def _stop(_signum, _frame) -> None:  # noqa: ANN001
+        raise KeyboardInterrupt  # unwinds through prefect_server(), which stops the local server
+
+    signal.signal(signal.SIGTERM, _stop)
     data, config = obj
-    serve_nightly(data, config, cron=cron)
+    try:
+        with prefect_server(data, port) as api_url:
+            click.echo(f"Prefect API {api_url}; nightly batch on '{cron or config.schedule.cron}' ({config.schedule.timezone or 'local time'})")
+            serve_nightly(data, config, cron=cron)
+    except ServerError as e:
+        raise CliError(str(e)) from None
 
 
 @cli.command()
