@@ -13,7 +13,9 @@ from .schema import (
     ScoreRecord,
     TranscriptRecord,
 )
-from .store import AuditStore, CallView
+from .export import FORMATS, ExportResult, ManifestMismatch, export_period, verify_manifest
+from .schema import ContentRecord, TombstoneRecord
+from .store import AuditStore, CallView, Retention
 
 __all__ = [
     "AccessDenied",
@@ -25,6 +27,14 @@ __all__ = [
     "BatchRunRecord",
     "CallRecord",
     "CallView",
+    "ContentRecord",
+    "ExportResult",
+    "FORMATS",
+    "ManifestMismatch",
+    "Retention",
+    "TombstoneRecord",
+    "export_period",
+    "verify_manifest",
     "ChainBroken",
     "ChainHead",
     "EntityRecord",

@@ -12,6 +12,7 @@ import os
 import socket
 import sys
 from dataclasses import dataclass
+from typing import ClassVar
 from datetime import datetime, timezone
 from enum import Enum
 
@@ -75,9 +76,11 @@ class Origin:
     process: str
     correlation_id: str | None = None  # the Prefect flow run id, when inside a flow
 
+    PROGRAM: ClassVar[str | None] = None  # set by the CLI; else the script name
+
     @classmethod
     def here(cls, correlation_id: str | None = None) -> "Origin":
-        program = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python"
+        program = cls.PROGRAM or (os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python")
         return cls(socket.gethostname(), f"{program}[{os.getpid()}]", correlation_id)
 
 

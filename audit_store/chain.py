@@ -17,9 +17,13 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from .errors import ChainBroken
-from .schema import CHAINED_TABLES, GENESIS, Chained
+from .schema import CHAINED_TABLES, GENESIS, Chained, ContentRecord, ScoreRecord, TombstoneRecord, TranscriptRecord
 
 HASH_EXCLUDED = ("row_hash",)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def canonical_json(value: object) -> str:
@@ -78,4 +82,21 @@ def verify_chain(session: Session) -> list[ChainHead]:
                 raise ChainBroken(table, row.id, row.row_hash, actual, "the row's content was changed after it was written")
             prev, expected_id, count = row.row_hash, expected_id + 1, count + 1
         heads.append(ChainHead(table, count, prev))
+    verify_contents(session)
     return heads
+
+
+def verify_contents(session: Session) -> None:
+    """Every transcript and score body must match the digest its chained row holds, or have
+    been purged with a tombstone."""
+    tombstoned = set(session.scalars(select(TombstoneRecord.target_sha256)))
+    for model in (TranscriptRecord, ScoreRecord):
+        for row in session.scalars(select(model).order_by(model.id)):
+            content = session.get(ContentRecord, row.content_sha256)
+            if content is None:
+                if row.content_sha256 not in tombstoned:
+                    raise ChainBroken("contents", row.id, row.content_sha256, "nothing", f"the {model.__tablename__} row's content was deleted without a retention tombstone")
+                continue
+            actual = hashlib.sha256(content.body.encode()).hexdigest()
+            if actual != row.content_sha256:
+                raise ChainBroken("contents", row.id, row.content_sha256, actual, f"the {model.__tablename__} row's content was changed after it was written")

@@ -1,7 +1,11 @@
-"""The audit store's tables (SQLAlchemy 2). Every table is append-only and hash-chained.
+"""The audit store's tables (SQLAlchemy 2). The schema itself is created by the Alembic
+migrations in ``migrations/``; ``tests/audit_store`` checks that the two agree.
 
-Timestamps are ISO-8601 UTC strings and JSON payloads are canonical JSON text, so what is hashed
-is exactly what is stored, on SQLite and PostgreSQL alike.
+Every table but ``contents`` is append-only and hash-chained. Timestamps are ISO-8601 UTC
+strings and JSON is canonical JSON text, so what is hashed is exactly what is stored, on SQLite
+and PostgreSQL alike. Purgeable content (redacted transcripts and score details) lives in
+``contents``, addressed by its SHA-256: the chained row keeps the digest, so retention can
+remove the content, leave a tombstone, and every chain still verifies.
 """
 
 from __future__ import annotations
@@ -37,16 +41,26 @@ class CallRecord(Chained, Base):
     started_at: Mapped[str | None] = mapped_column(String(40))
     duration: Mapped[float] = mapped_column(Float)
     processed_at: Mapped[str] = mapped_column(String(40), index=True)
-    redacted_audio: Mapped[str] = mapped_column(Text)  # JSON list of paths under the data directory
+    redacted_audio: Mapped[str] = mapped_column(Text)  # JSON list of {"path", "sha256"} under the data directory
     run_id: Mapped[str | None] = mapped_column(String(64))
 
 
+class ContentRecord(Base):
+    """Purgeable content by SHA-256: not chained, deleted only by a retention purge, which
+    leaves a tombstone. ``verify`` checks each body against the digest its chained row holds."""
+
+    __tablename__ = "contents"
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "transcript" or "score"
+    body: Mapped[str] = mapped_column(Text)
+
+
 class TranscriptRecord(Chained, Base):
-    """The redacted transcript (segments with placeholders; entity records without values)."""
+    """The redacted transcript of a call (its body in ``contents``)."""
 
     __tablename__ = "transcripts"
     call_id: Mapped[str] = mapped_column(String(200), index=True)
-    content: Mapped[str] = mapped_column(Text)  # canonical JSON of RedactedTranscript
+    content_sha256: Mapped[str] = mapped_column(String(64))  # canonical JSON of RedactedTranscript
 
 
 class EntityRecord(Chained, Base):
@@ -88,7 +102,7 @@ class ScoreRecord(Chained, Base):
     total: Mapped[float | None] = mapped_column(Float)
     passed: Mapped[bool] = mapped_column(Boolean)
     auto_fail: Mapped[bool] = mapped_column(Boolean)
-    content: Mapped[str] = mapped_column(Text)  # canonical JSON of Score
+    content_sha256: Mapped[str] = mapped_column(String(64))  # canonical JSON of Score, in contents
     supersedes: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[str] = mapped_column(String(40))
 
@@ -134,6 +148,22 @@ class BatchRunRecord(Chained, Base):
     counts: Mapped[str] = mapped_column(Text)  # canonical JSON
 
 
-CHAINED_TABLES = [CallRecord, TranscriptRecord, EntityRecord, FindingRecord, ScoreRecord, QuarantineRecord, AccessLogRecord, BatchRunRecord]
+class TombstoneRecord(Chained, Base):
+    """What a retention purge removed, when and why."""
+
+    __tablename__ = "tombstones"
+    kind: Mapped[str] = mapped_column(String(20))  # "transcript", "score" or "redacted_audio"
+    call_id: Mapped[str] = mapped_column(String(200), index=True)
+    target: Mapped[str] = mapped_column(Text)  # the content digest, or the audio file's path
+    target_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    purged_at: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    actor: Mapped[str] = mapped_column(String(200))
+
+
+CHAINED_TABLES = [
+    CallRecord, TranscriptRecord, EntityRecord, FindingRecord, ScoreRecord,
+    QuarantineRecord, AccessLogRecord, BatchRunRecord, TombstoneRecord,
+]  # fmt: skip
 
 Index("ix_scores_call_rubric", ScoreRecord.call_id, ScoreRecord.rubric_id)

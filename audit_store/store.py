@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import create_engine, delete, event, func, select, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,17 +22,19 @@ from redaction import RedactedTranscript
 from scoring import Score
 
 from .access import Action, Origin, User, check_access
-from .chain import ChainHead, canonical_json, append_row, verify_chain
+from .chain import ChainHead, append_row, canonical_json, sha256_text, verify_chain
 from .errors import AppendOnlyViolation, NotFound
+from .migrate import upgrade
 from .schema import (
-    CHAINED_TABLES,
-    Base,
+    AccessLogRecord,
     BatchRunRecord,
     CallRecord,
     EntityRecord,
     FindingRecord,
+    ContentRecord,
     QuarantineRecord,
     ScoreRecord,
+    TombstoneRecord,
     TranscriptRecord,
 )
 
@@ -46,11 +48,13 @@ def utc_now() -> str:
 
 @dataclass(frozen=True)
 class CallView:
-    """What `callaudit show` displays: the call, its redacted transcript and its current score."""
+    """What `callaudit show` displays: the call, its redacted transcript and its current score.
+    Content removed by a retention purge is None, and ``purged`` says what and when."""
 
     call: CallRecord
-    transcript: RedactedTranscript
+    transcript: RedactedTranscript | None
     score: Score | None
+    purged: tuple[TombstoneRecord, ...] = ()
 
 
 class AuditStore:
@@ -62,8 +66,7 @@ class AuditStore:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = _make_engine(url)
-        Base.metadata.create_all(self.engine)
-        _install_triggers(self.engine)
+        upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
@@ -94,17 +97,19 @@ class AuditStore:
         started_at: str | None,
         transcript: RedactedTranscript,
         score: Score,
-        redacted_audio: list[str],
+        redacted_audio: list[Path],
         run_id: str | None = None,
     ) -> CallRecord:
         """Store one processed call and all its results in one transaction (all or nothing)."""
+        audio = [{"path": str(p), "sha256": _sha256_file(p)} for p in redacted_audio]
         with self.writing() as s:
             call = CallRecord(
                 call_id=call_id, audio_sha256=audio_sha256, sources=canonical_json(sources), agent_id=agent_id, team=team,
                 started_at=started_at, duration=transcript.duration, processed_at=utc_now(),
-                redacted_audio=canonical_json(redacted_audio), run_id=run_id,
+                redacted_audio=canonical_json(audio), run_id=run_id,
             )  # fmt: skip
-            rows: list = [call, TranscriptRecord(call_id=call_id, content=canonical_json(transcript.to_dict()))]
+            digest = _put_content(s, "transcript", transcript.to_dict())
+            rows: list = [call, TranscriptRecord(call_id=call_id, content_sha256=digest)]
             rows += [
                 EntityRecord(call_id=call_id, entity_type=e.entity_type, speaker=e.speaker, segment_id=e.segment_id,
                              start=e.start, end=e.end, recognizer=e.recognizer, score=e.score)
@@ -115,7 +120,7 @@ class AuditStore:
                               segment_id=f.segment_id, start=f.start, end=f.end, detail=f.detail)
                 for f in transcript.findings
             ]  # fmt: skip
-            rows.append(_score_row(score, supersedes=None))
+            rows.append(_score_row(s, score, supersedes=None))
             for row in rows:
                 append_row(s, row)
         return call
@@ -124,7 +129,7 @@ class AuditStore:
         """Store a re-score; it supersedes the call's latest score under the same rubric id."""
         with self.writing() as s:
             previous = self._latest_score_row(s, score.call_id, score.rubric_id)
-            row = _score_row(score, supersedes=previous.id if previous else None)
+            row = _score_row(s, score, supersedes=previous.id if previous else None)
             append_row(s, row)
         return row
 
@@ -175,11 +180,57 @@ class AuditStore:
                 raise NotFound(f"no call {call_id!r} in the store; `callaudit run` processes the inbox")
             transcript = s.scalars(select(TranscriptRecord).where(TranscriptRecord.call_id == call_id).order_by(TranscriptRecord.id.desc())).first()
             score = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == call_id).order_by(ScoreRecord.id.desc())).first()
+            transcript_body = _get_content(s, transcript.content_sha256) if transcript else None
+            score_body = _get_content(s, score.content_sha256) if score else None
+            purged = tuple(s.scalars(select(TombstoneRecord).where(TombstoneRecord.call_id == call_id).order_by(TombstoneRecord.id)))
             return CallView(
                 call=call,
-                transcript=RedactedTranscript.from_dict(json.loads(transcript.content)),
-                score=Score.from_dict(json.loads(score.content)) if score else None,
+                transcript=RedactedTranscript.from_dict(transcript_body) if transcript_body else None,
+                score=Score.from_dict(score_body) if score_body else None,
+                purged=purged,
             )
+
+    def read_access_log(
+        self, user: User | None, *, since: str | None = None, until: str | None = None, purpose: str | None = None, origin: Origin | None = None, actor_name: str | None = None
+    ) -> list[AccessLogRecord]:
+        """Access-log rows in [since, until); reading the log is itself logged (first)."""
+        with self.writing() as s:
+            check_access(s, user, Action.READ_ACCESS_LOG, "access_log", f"{since or '-'}..{until or '-'}", purpose=purpose, origin=origin, actor_name=actor_name)
+        with self.session() as s:
+            q = select(AccessLogRecord).order_by(AccessLogRecord.id)
+            if since:
+                q = q.where(AccessLogRecord.at >= since)
+            if until:
+                q = q.where(AccessLogRecord.at < until)
+            return list(s.scalars(q))
+
+    def purge_expired(self, retention: "Retention", *, actor: str, now: datetime | None = None) -> list[TombstoneRecord]:
+        """Remove content older than its retention period; leave a tombstone for each removal.
+
+        Transcripts and score details are removed from ``contents``; redacted audio files are
+        deleted. The chained rows (calls, scores' totals, entities, findings, access log) stay,
+        so every chain still verifies and the tombstones say what went, when and why.
+        """
+        now = now or datetime.now(timezone.utc)
+        tombstones: list[TombstoneRecord] = []
+        with self.writing() as s:
+            purged = set(s.scalars(select(TombstoneRecord.target_sha256)))
+            for call in s.scalars(select(CallRecord).order_by(CallRecord.id)):
+                age_days = (now - datetime.fromisoformat(call.processed_at)).total_seconds() / 86400
+                if age_days >= retention.transcripts_days:
+                    for t in s.scalars(select(TranscriptRecord).where(TranscriptRecord.call_id == call.call_id)):
+                        tombstones += _purge_content(s, "transcript", call.call_id, t.content_sha256, purged, retention.transcripts_days, actor, now)
+                if age_days >= retention.scores_days:
+                    for sc in s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == call.call_id)):
+                        tombstones += _purge_content(s, "score", call.call_id, sc.content_sha256, purged, retention.scores_days, actor, now)
+                if age_days >= retention.redacted_audio_days:
+                    for audio in json.loads(call.redacted_audio):
+                        if audio["sha256"] in purged:
+                            continue
+                        Path(audio["path"]).unlink(missing_ok=True)
+                        tombstones.append(_tombstone(s, "redacted_audio", call.call_id, audio["path"], audio["sha256"], retention.redacted_audio_days, actor, now))
+                        purged.add(audio["sha256"])
+        return tombstones
 
     def verify(self) -> list[ChainHead]:
         """Recompute every hash chain; raises ChainBroken at the first bad link."""
@@ -192,10 +243,67 @@ class AuditStore:
         return s.scalars(q.order_by(ScoreRecord.id.desc())).first()
 
 
-def _score_row(score: Score, supersedes: int | None) -> ScoreRecord:
+@dataclass(frozen=True)
+class Retention:
+    """How long each kind of content is kept, in days (``retention:`` in the config)."""
+
+    redacted_audio_days: int = 90
+    transcripts_days: int = 365
+    scores_days: int = 730
+    access_log_days: int = 365  # never purged by callaudit; PCI DSS 10.5.1 asks for 12 months at least
+
+    def __post_init__(self) -> None:
+        for name in ("redacted_audio_days", "transcripts_days", "scores_days"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"retention.{name} must be at least 1 day")
+        if self.access_log_days < 365:
+            raise ValueError("retention.access_log_days must be at least 365 (PCI DSS 10.5.1 keeps audit logs 12 months)")
+
+
+def _put_content(s: Session, kind: str, value: dict) -> str:
+    body = canonical_json(value)
+    digest = sha256_text(body)
+    if s.get(ContentRecord, digest) is None:
+        s.add(ContentRecord(sha256=digest, kind=kind, body=body))
+    return digest
+
+
+def _get_content(s: Session, digest: str) -> dict | None:
+    row = s.get(ContentRecord, digest)
+    return json.loads(row.body) if row else None
+
+
+def _purge_content(s: Session, kind: str, call_id: str, digest: str, purged: set[str], days: int, actor: str, now: datetime) -> list[TombstoneRecord]:
+    if digest in purged:
+        return []
+    s.execute(delete(ContentRecord).where(ContentRecord.sha256 == digest))
+    purged.add(digest)
+    return [_tombstone(s, kind, call_id, digest, digest, days, actor, now)]
+
+
+def _tombstone(s: Session, kind: str, call_id: str, target: str, digest: str, days: int, actor: str, now: datetime) -> TombstoneRecord:
+    row = TombstoneRecord(
+        kind=kind, call_id=call_id, target=target, target_sha256=digest, purged_at=now.isoformat(timespec="microseconds"),
+        reason=f"retention: {kind.replace('_', ' ')} kept {days} days", actor=actor,
+    )  # fmt: skip
+    append_row(s, row)
+    return row
+
+
+def _sha256_file(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _score_row(s: Session, score: Score, supersedes: int | None) -> ScoreRecord:
     return ScoreRecord(
         call_id=score.call_id, rubric_id=score.rubric_id, rubric_version=score.rubric_version, rubric_hash=score.rubric_hash,
-        total=score.total, passed=score.passed, auto_fail=score.auto_fail, content=canonical_json(score.to_dict()),
+        total=score.total, passed=score.passed, auto_fail=score.auto_fail, content_sha256=_put_content(s, "score", score.to_dict()),
         supersedes=supersedes, created_at=utc_now(),
     )  # fmt: skip
 
@@ -223,21 +331,8 @@ def _make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True)
 
 
-def _install_triggers(engine: Engine) -> None:
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.begin() as conn:
-        for model in CHAINED_TABLES:
-            t = model.__tablename__
-            for op in ("UPDATE", "DELETE"):
-                conn.exec_driver_sql(
-                    f"CREATE TRIGGER IF NOT EXISTS {t}_no_{op.lower()} BEFORE {op} ON {t} "
-                    f"BEGIN SELECT RAISE(ABORT, '{t} is append-only: {op} refused; a correction is a new row'); END"
-                )
-
-
 def _refuse_changes(session: Session, _ctx, _instances) -> None:  # noqa: ANN001
-    changed = [o for o in session.dirty if session.is_modified(o)] + list(session.deleted)
+    changed = [o for o in list(session.dirty) + list(session.deleted) if not isinstance(o, ContentRecord) and (o in session.deleted or session.is_modified(o))]
     if changed:
         raise AppendOnlyViolation(
             f"{type(changed[0]).__tablename__} is append-only: rows are never updated or deleted; write a new row that supersedes"

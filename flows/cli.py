@@ -145,14 +145,23 @@ def models(obj) -> None:  # noqa: ANN001
 
 
 @cli.command()
+@click.option("--export", "export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Check an export folder against its manifest instead.")
 @click.pass_obj
-def verify(obj) -> None:  # noqa: ANN001
-    """Recompute the store's hash chains; report the first broken link."""
-    from audit_store import ChainBroken
+def verify(obj, export_dir: Path | None) -> None:  # noqa: ANN001
+    """Recompute the store's hash chains (or an export's manifest); report the first broken link."""
+    from audit_store import ChainBroken, ManifestMismatch, verify_manifest
 
     from .nightly import get_store
 
     data, _ = obj
+    if export_dir is not None:
+        try:
+            verify_manifest(export_dir / "manifest.json")
+        except (ManifestMismatch, FileNotFoundError) as e:
+            click.echo(f"FAILED: {e}", err=True)
+            sys.exit(EXIT_FAILURES)
+        click.echo(f"OK: every file in {export_dir} matches manifest.json")
+        return
     try:
         heads = get_store(data.store_url).verify()
     except ChainBroken as e:
@@ -161,6 +170,86 @@ def verify(obj) -> None:  # noqa: ANN001
     for h in heads:
         click.echo(f"{h.table:12s} {h.rows:6d} rows  head {h.head}")
     click.echo("OK: every chain verifies")
+
+
+def _parse_date(_ctx, _param, value: str | None):  # noqa: ANN001, ANN202
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
+
+
+@cli.command()
+@click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
+@click.option("--to", "end", required=True, callback=_parse_date, help="Last day, inclusive.")
+@click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "json"]), default="csv", show_default=True)
+@click.option("--as", "user", required=True, help="Who exports (compliance_officer or admin).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: exports/FROM_TO under the data directory).")
+@click.option("--purpose", help="Why (recorded in the access log).")
+@click.pass_obj
+def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str | None) -> None:  # noqa: ANN001
+    """Export a period for an audit: scores, findings, redaction counts, quarantine, access log,
+    chain verification and heads, an HTML summary, and a manifest of SHA-256s."""
+    from audit_store import AccessDenied, export_period
+
+    from .nightly import get_store
+
+    data, config = obj
+    out = out or data.root / "exports" / f"{start}_{end}"
+    try:
+        result = export_period(get_store(data.store_url), config.user(user), start, end, fmt, out, purpose=purpose, actor_name=user)
+    except (AccessDenied, ValueError) as e:
+        raise CliError(str(e)) from None
+    click.echo(f"wrote {len(result.files)} files and manifest.json to {result.directory}")
+    if not result.chain_verified:
+        click.echo(f"WARNING: the store's hash chains do not verify: {result.chain_error}", err=True)
+        sys.exit(EXIT_FAILURES)
+
+
+@cli.command("access-log")
+@click.option("--as", "user", required=True, help="Who reads (compliance_officer or admin).")
+@click.option("--from", "start", callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
+@click.option("--to", "end", callback=_parse_date, help="Last day, inclusive.")
+@click.option("--purpose", help="Why (recorded in the access log).")
+@click.pass_obj
+def access_log(obj, user: str, start, end, purpose: str | None) -> None:  # noqa: ANN001
+    """Show who read what (this read is logged too)."""
+    from datetime import timedelta
+
+    from audit_store import AccessDenied
+
+    from .nightly import get_store
+
+    data, config = obj
+    since = start.isoformat() if start else None
+    until = (end + timedelta(days=1)).isoformat() if end else None
+    try:
+        rows = get_store(data.store_url).read_access_log(config.user(user), since=since, until=until, purpose=purpose, actor_name=user)
+    except AccessDenied as e:
+        raise CliError(str(e)) from None
+    for r in rows:
+        click.echo(f"{r.at}  {r.outcome:7s} {r.actor} ({r.role}) {r.action} {r.object_type} {r.object_id}  {r.purpose or ''}  [{r.host} {r.process} {r.correlation_id or ''}]")
+
+
+@cli.command()
+@click.option("--as", "user", required=True, help="Who purges (admin).")
+@click.pass_obj
+def purge(obj, user: str) -> None:  # noqa: ANN001
+    """Remove content older than the config's retention periods, leaving tombstones."""
+    from audit_store import Role
+
+    from .nightly import get_store
+
+    data, config = obj
+    who = config.user(user)
+    if who is None or who.role is not Role.ADMIN:
+        raise CliError(f"{user!r} may not purge: only an admin may (users: section of {data.config_path})")
+    tombstones = get_store(data.store_url).purge_expired(config.retention_policy(), actor=user)
+    click.echo(f"purged {len(tombstones)} items: " + ", ".join(f"{t.kind} of {t.call_id}" for t in tombstones[:20]))
 
 
 @cli.group()
@@ -197,6 +286,9 @@ def rubric_show(obj, rubric_id: str) -> None:  # noqa: ANN001
 
 
 def main() -> None:
+    from audit_store import Origin
+
+    Origin.PROGRAM = "callaudit"
     try:
         cli(standalone_mode=True)
     except KeyboardInterrupt:

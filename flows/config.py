@@ -10,7 +10,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from audit_store import User
+from audit_store import Retention, User
 from redaction import RedactionOptions
 from transcription import TranscriptionOptions
 
@@ -52,6 +52,13 @@ class RedactionConfig(_Options):
     spacy_model: str | None = None
 
 
+class RetentionConfig(_Options):
+    redacted_audio_days: int = 90
+    transcripts_days: int = 365
+    scores_days: int = 730
+    access_log_days: int = Field(default=365, ge=365)
+
+
 class Config(BaseModel):
     """config.yaml in the data directory."""
 
@@ -63,6 +70,7 @@ class Config(BaseModel):
     default_agent_channel: int = Field(default=0, ge=0, le=1)
     transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
     redaction: RedactionConfig = Field(default_factory=RedactionConfig)
+    retention: RetentionConfig = Field(default_factory=RetentionConfig)
     users: dict[str, dict] = Field(default_factory=dict)
 
     @field_validator("users")
@@ -82,6 +90,9 @@ class Config(BaseModel):
 
     def redaction_options(self) -> RedactionOptions:
         return RedactionOptions(**self.redaction.model_dump())
+
+    def retention_policy(self) -> Retention:
+        return Retention(**self.retention.model_dump())
 
 
 class Home:

@@ -104,7 +104,7 @@ def process_call(
         started_at=meta.started_at.isoformat() if meta.started_at else None,
         transcript=redacted,
         score=score,
-        redacted_audio=[str(p) for p in audio],
+        redacted_audio=audio,
         run_id=run_id,
     )
     timings.update(score=t1 - t0, store=time.perf_counter() - t1)

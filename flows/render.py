@@ -56,6 +56,18 @@ def print_call(view: CallView) -> None:
     call, transcript, score = view.call, view.transcript, view.score
     console.print(f"[bold]Call {call.call_id}[/bold]  agent {call.agent_id or '-'}  team {call.team or '-'}  "
                   f"started {call.started_at or '-'}  duration {clock(call.duration)}  processed {call.processed_at}")
+    for t in view.purged:
+        console.print(f"[yellow]{t.kind.replace('_', ' ')} purged {t.purged_at} by {t.actor} ({t.reason})[/yellow]", highlight=False)
+    if transcript is None:
+        console.print("[yellow]transcript: purged (retention)[/yellow]")
+    else:
+        _print_transcript(transcript)
+    if score is None:
+        return
+    _print_score(score)
+
+
+def _print_transcript(transcript) -> None:  # noqa: ANN001
     console.print(f"[dim]ASR: {transcript.model}; redaction: {transcript.redaction.get('engine', '')}, {transcript.redaction.get('nlp', '')}[/dim]\n")
     for seg in transcript.segments:
         who = "AGENT   " if seg.speaker == "agent" else ("CUSTOMER" if seg.speaker == "customer" else seg.speaker.upper().ljust(8))
@@ -64,8 +76,9 @@ def print_call(view: CallView) -> None:
         console.print("\n[bold red]Findings[/bold red]")
         for f in transcript.findings:
             console.print(f"  [{clock(f.start)}] {f.kind}: {f.detail} (segment {f.segment_id})", highlight=False)
-    if score is None:
-        return
+
+
+def _print_score(score) -> None:  # noqa: ANN001
     verdict = "AUTO-FAIL" if score.auto_fail else ("PASS" if score.passed else "FAIL")
     console.print(f"\n[bold]Score {score.total if score.total is not None else '-'} ({verdict})[/bold]  rubric {score.rubric_id} v{score.rubric_version} sha256 {score.rubric_hash[:12]}…")
     for reason in score.auto_fail_reasons:

@@ -1,10 +1,8 @@
 """Append-only, hash-chained, access-logged: with raw SQL as the attacker."""
 
-import sqlite3
-from pathlib import Path
-
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import DBAPIError
 
 from audit_store import (
     AccessDenied,
@@ -17,27 +15,37 @@ from audit_store import (
     User,
 )
 from scoring import find_rubric, score_call
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> AuditStore:
-    return AuditStore(f"sqlite:///{tmp_path / 'store.db'}")
+from tests.audit_store.helpers import fill
 
 
 @pytest.fixture
 def filled(store: AuditStore, redacted_samples) -> AuditStore:
-    rubric = find_rubric("core-contact-centre")
-    for i, (cid, r) in enumerate(sorted(redacted_samples.items())):
-        team = "billing" if cid != "NW-20261121-0002" else "customer-care"
-        store.append_call(
-            call_id=cid, audio_sha256=f"{i:064d}", sources=[f"{cid}.flac"], agent_id=f"agent{i}", team=team,
-            started_at=None, transcript=r, score=score_call(r, rubric), redacted_audio=[],
-        )  # fmt: skip
-    return store
+    return fill(store, redacted_samples)
 
 
-def raw(store: AuditStore) -> sqlite3.Connection:
-    return sqlite3.connect(store.url.removeprefix("sqlite:///"))
+def test_content_edit_and_silent_deletion_are_detected(filled: AuditStore):
+    tamper(filled, "UPDATE contents SET body = replace(body, '[CREDIT_CARD]', '[REMOVED]') WHERE kind = 'transcript'", disable_guards=False)
+    with pytest.raises(ChainBroken, match="content was changed"):
+        filled.verify()
+
+
+def test_content_deleted_without_tombstone_is_detected(filled: AuditStore):
+    tamper(filled, "DELETE FROM contents WHERE kind = 'score'", disable_guards=False)
+    with pytest.raises(ChainBroken, match="without a retention tombstone"):
+        filled.verify()
+
+
+def tamper(store: AuditStore, sql: str, *, disable_guards: bool = True) -> None:
+    """Run raw SQL as an attacker with database access would, optionally disabling the triggers first."""
+    with store.engine.connect() as conn, conn.begin():
+        if disable_guards:
+            if conn.dialect.name == "sqlite":
+                for (name,) in conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")).fetchall():
+                    conn.execute(text(f"DROP TRIGGER {name}"))
+            else:
+                for table in ("calls", "transcripts", "entities", "findings", "scores", "quarantine", "access_log", "tombstones"):
+                    conn.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+        conn.execute(text(sql))
 
 
 def test_clean_store_verifies(filled: AuditStore):
@@ -48,9 +56,8 @@ def test_clean_store_verifies(filled: AuditStore):
 @pytest.mark.parametrize("sql", ["UPDATE scores SET total = 100", "DELETE FROM entities WHERE id = 1", "UPDATE access_log SET outcome = 'allowed'"])
 def test_database_refuses_updates_and_deletes(filled: AuditStore, sql: str):
     filled.read_call(User(name="qa", role="qa_lead"), "NW-20261121-0001")  # one access-log row
-    con = raw(filled)
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"):
-        con.execute(sql)
+    with pytest.raises(DBAPIError, match="append-only"):
+        tamper(filled, sql, disable_guards=False)
 
 
 def test_orm_refuses_updates(filled: AuditStore):
@@ -61,35 +68,22 @@ def test_orm_refuses_updates(filled: AuditStore):
             s.flush()
 
 
-def _without_triggers(store: AuditStore) -> sqlite3.Connection:
-    con = raw(store)
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
-        con.execute(f"DROP TRIGGER {name}")
-    return con
-
-
 def test_edited_row_is_detected_with_expected_and_actual_hash(filled: AuditStore):
-    con = _without_triggers(filled)
-    con.execute("UPDATE scores SET total = 100 WHERE call_id = 'NW-20261121-0003'")
-    con.commit()
+    tamper(filled, "UPDATE scores SET total = 100 WHERE call_id = 'NW-20261121-0003'")
     with pytest.raises(ChainBroken) as e:
         filled.verify()
     assert e.value.table == "scores" and e.value.expected != e.value.actual and "changed" in e.value.reason
 
 
 def test_deleted_row_is_detected(filled: AuditStore):
-    con = _without_triggers(filled)
-    con.execute("DELETE FROM findings WHERE id = 1")
-    con.commit()
+    tamper(filled, "DELETE FROM findings WHERE id = 1")
     with pytest.raises(ChainBroken, match="findings"):
         filled.verify()
 
 
 def test_inserted_row_is_detected(filled: AuditStore):
-    con = _without_triggers(filled)
-    con.execute("INSERT INTO quarantine (id, prev_hash, row_hash, source, audio_sha256, error_type, reason, created_at) "
-                "VALUES (1, 'x', 'y', 'forged.wav', 'z', 'BadAudio', 'forged', '2026-01-01')")
-    con.commit()
+    tamper(filled, "INSERT INTO quarantine (id, prev_hash, row_hash, source, audio_sha256, error_type, reason, created_at) "
+                   "VALUES (1, 'x', 'y', 'forged.wav', 'z', 'BadAudio', 'forged', '2026-01-01')")
     with pytest.raises(ChainBroken, match="quarantine"):
         filled.verify()
 

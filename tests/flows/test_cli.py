@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
 from scoring.rubric import rubric_dirs
-
-
-def callaudit(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))}
-    env.update(CALLAUDIT_HOME=str(home), COLUMNS="200")
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=300)
+from tests.flows.helpers import callaudit
 
 
 def test_first_use_creates_home_with_default_config_and_info_names_the_models(tmp_path: Path):

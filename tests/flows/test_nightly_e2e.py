@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
+import re
 from pathlib import Path
 
 import numpy as np
@@ -19,16 +18,15 @@ import pytest
 import soundfile as sf
 from sqlalchemy import select
 
-from audit_store import AccessLogRecord, AuditStore, CallRecord, QuarantineRecord, ScoreRecord
+from audit_store import AccessLogRecord, AuditStore, CallRecord, QuarantineRecord, ScoreRecord, User
+from tests.flows.helpers import callaudit as run_cli
 from tests.leaks import find_leaks
 
 GOOD_CALLS = {"NW-20261121-0001", "NW-20261121-0002", "NW-20261121-0003", "PM-20261121-0040"}
 
 
-def callaudit(home: Path, tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))}
-    env.update(CALLAUDIT_HOME=str(home), TMPDIR=str(tmp), COLUMNS="200")
-    return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=900)
+def callaudit(home: Path, tmp: Path, *args: str):  # noqa: ANN201
+    return run_cli(home, *args, tmp=tmp)
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +61,13 @@ def test_every_good_call_stored_once_with_score_and_evidence(batch):
         scores = list(s.scalars(select(ScoreRecord)))
     assert sorted(c.call_id for c in calls) == sorted(GOOD_CALLS)
     assert sorted(s.call_id for s in scores) == sorted(GOOD_CALLS)
-    for score in scores:
-        content = json.loads(score.content)
+    for call_id in GOOD_CALLS:
+        content = store.read_call(User(name="qa", role="qa_lead"), call_id).score.to_dict()
         assert content["total"] is not None
         assert any(c["evidence"] for c in content["criteria"])
     for call in calls:
-        for path in json.loads(call.redacted_audio):
-            assert Path(path).is_file() and str(batch["home"]) in path
+        for audio in json.loads(call.redacted_audio):
+            assert Path(audio["path"]).is_file() and str(batch["home"]) in audio["path"] and len(audio["sha256"]) == 64
 
 
 def test_bad_files_are_quarantined_with_reasons(batch):
@@ -110,6 +108,40 @@ def test_show_is_access_logged_allowed_and_denied(batch):
 def test_store_verifies_after_the_runs(batch):
     verified = callaudit(batch["home"], batch["tmp"], "verify")
     assert verified.returncode == 0 and "every chain verifies" in verified.stdout
+
+
+def test_compliance_export_access_log_and_purge_through_the_cli(batch):
+    from datetime import date
+
+    home, tmp, store = batch["home"], batch["tmp"], batch["store"]
+    today = date.today().isoformat()
+    out = home / "exports" / "today"
+    exported = callaudit(home, tmp, "export", "--from", today, "--to", today, "--format", "parquet", "--as", "compliance", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    import pandas as pd
+
+    assert sorted(pd.read_parquet(out / "calls.parquet")["call_id"]) == sorted(GOOD_CALLS)
+    assert callaudit(home, tmp, "verify", "--export", str(out)).returncode == 0
+    refused = callaudit(home, tmp, "export", "--from", today, "--to", today, "--as", "coach.billing")
+    assert refused.returncode == 2 and "may not export" in refused.stderr
+    log = callaudit(home, tmp, "access-log", "--as", "compliance", "--from", today)
+    assert log.returncode == 0
+    assert re.search(r"denied +coach\.billing \(coach\) export export", log.stdout), log.stdout
+    assert re.search(r"\[\S+ callaudit\[\d+\]", log.stdout)  # origination: host and process
+    assert callaudit(home, tmp, "access-log", "--as", "a.khan").returncode == 2
+    assert callaudit(home, tmp, "purge", "--as", "qa.lead").returncode == 2
+    purged = callaudit(home, tmp, "purge", "--as", "admin")
+    assert purged.returncode == 0 and "purged 0 items" in purged.stdout  # nothing is old enough
+    with store.session() as s:
+        rows = [(r.actor, r.action, r.outcome) for r in s.scalars(select(AccessLogRecord).order_by(AccessLogRecord.id))][-5:]
+    assert rows == [
+        ("compliance", "export", "allowed"),
+        ("compliance", "read_access_log", "allowed"),  # an export includes the access log
+        ("coach.billing", "export", "denied"),
+        ("compliance", "read_access_log", "allowed"),
+        ("a.khan", "read_access_log", "denied"),
+    ]
+    batch["extra_output"] = batch.get("extra_output", "") + exported.stdout + exported.stderr + log.stdout
 
 
 def test_no_planted_value_leaks_anywhere(batch, planted):

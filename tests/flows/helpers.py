@@ -1,0 +1,16 @@
+"""Running the real `callaudit` CLI in a subprocess with its own data directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def callaudit(home: Path, *args: str, tmp: Path | None = None, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))}
+    env.update(CALLAUDIT_HOME=str(home), COLUMNS="200")
+    if tmp is not None:
+        env["TMPDIR"] = str(tmp)  # so the leak test can search every temp file the run wrote
+    return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=timeout)
