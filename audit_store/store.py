@@ -162,16 +162,23 @@ class AuditStore:
         with self.session() as s:
             return s.scalar(select(func.count()).select_from(model)) or 0
 
-    def score_total(self, call_id: str) -> tuple[float | None, bool, bool] | None:
+    def score_total(self, call_id: str, rubric_id: str | None = None) -> tuple[float | None, bool, bool] | None:
         """(total, passed, auto_fail) of a call's latest score: for batch summaries only."""
         with self.session() as s:
-            row = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == call_id).order_by(ScoreRecord.id.desc())).first()
+            q = select(ScoreRecord).where(ScoreRecord.call_id == call_id)
+            if rubric_id:
+                q = q.where(ScoreRecord.rubric_id == rubric_id)
+            row = s.scalars(q.order_by(ScoreRecord.id.desc())).first()
             return (row.total, row.passed, row.auto_fail) if row else None
 
     # --- reads of content: always through the access check -----------------------------------
 
-    def read_call(self, user: User | None, call_id: str, *, purpose: str | None = None, origin: Origin | None = None, actor_name: str | None = None) -> CallView:
-        """The call's redacted transcript and latest score, for ``user``; logs the read."""
+    def read_call(
+        self, user: User | None, call_id: str, *, rubric_id: str | None = None, purpose: str | None = None,
+        origin: Origin | None = None, actor_name: str | None = None,
+    ) -> CallView:
+        """The call's redacted transcript and current score (under ``rubric_id``, else the latest
+        of any rubric), for ``user``; logs the read."""
         with self.writing() as s:
             call = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id).order_by(CallRecord.id.desc())).first()
             check_access(s, user, Action.READ_CALL, "call", call_id, call=call, purpose=purpose, origin=origin, actor_name=actor_name)
@@ -179,7 +186,8 @@ class AuditStore:
             if call is None:
                 raise NotFound(f"no call {call_id!r} in the store; `callaudit run` processes the inbox")
             transcript = s.scalars(select(TranscriptRecord).where(TranscriptRecord.call_id == call_id).order_by(TranscriptRecord.id.desc())).first()
-            score = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == call_id).order_by(ScoreRecord.id.desc())).first()
+            scores = select(ScoreRecord).where(ScoreRecord.call_id == call_id).order_by(ScoreRecord.id.desc())
+            score = (s.scalars(scores.where(ScoreRecord.rubric_id == rubric_id)).first() if rubric_id else None) or s.scalars(scores).first()
             transcript_body = _get_content(s, transcript.content_sha256) if transcript else None
             score_body = _get_content(s, score.content_sha256) if score else None
             purged = tuple(s.scalars(select(TombstoneRecord).where(TombstoneRecord.call_id == call_id).order_by(TombstoneRecord.id)))
@@ -189,6 +197,22 @@ class AuditStore:
                 score=Score.from_dict(score_body) if score_body else None,
                 purged=purged,
             )
+
+    def read_transcript(self, user: User | None, call_id: str, *, purpose: str | None = None, origin: Origin | None = None, actor_name: str | None = None) -> RedactedTranscript:
+        """A call's redacted transcript (e.g. to re-score it); logs the read."""
+        with self.writing() as s:
+            call = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id).order_by(CallRecord.id.desc())).first()
+            check_access(s, user, Action.READ_TRANSCRIPT, "transcript", call_id, call=call, purpose=purpose, origin=origin, actor_name=actor_name)
+        with self.session() as s:
+            row = s.scalars(select(TranscriptRecord).where(TranscriptRecord.call_id == call_id).order_by(TranscriptRecord.id.desc())).first()
+            body = _get_content(s, row.content_sha256) if row else None
+        if body is None:
+            raise NotFound(f"no transcript for call {call_id!r} (never stored, or purged by retention)")
+        return RedactedTranscript.from_dict(body)
+
+    def call_ids(self) -> list[str]:
+        with self.session() as s:
+            return list(dict.fromkeys(s.scalars(select(CallRecord.call_id).order_by(CallRecord.id))))
 
     def read_access_log(
         self, user: User | None, *, since: str | None = None, until: str | None = None, purpose: str | None = None, origin: Origin | None = None, actor_name: str | None = None

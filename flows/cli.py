@@ -79,8 +79,9 @@ def run(obj, inbox: Path | None) -> None:  # noqa: ANN001
 @click.argument("call_id")
 @click.option("--as", "user", required=True, help="Who is reading (a user from the config file).")
 @click.option("--purpose", help="Why (recorded in the access log), e.g. 'coaching session'.")
+@click.option("--rubric", "rubric_id", help="Show the score under this rubric (default: the config's rubric).")
 @click.pass_obj
-def show(obj, call_id: str, user: str, purpose: str | None) -> None:  # noqa: ANN001
+def show(obj, call_id: str, user: str, purpose: str | None, rubric_id: str | None) -> None:  # noqa: ANN001
     """Show a call's redacted transcript and its score with evidence (access-logged)."""
     from audit_store import AccessDenied, NotFound
 
@@ -89,10 +90,36 @@ def show(obj, call_id: str, user: str, purpose: str | None) -> None:  # noqa: AN
 
     data, config = obj
     try:
-        view = get_store(data.store_url).read_call(config.user(user), call_id, purpose=purpose, actor_name=user)
+        view = get_store(data.store_url).read_call(config.user(user), call_id, rubric_id=rubric_id or config.rubric, purpose=purpose, actor_name=user)
     except (AccessDenied, NotFound) as e:
         raise CliError(str(e)) from None
     print_call(view)
+
+
+@cli.command()
+@click.argument("call_ids", nargs=-1)
+@click.option("--rubric", "rubric_id", required=True, help="Rubric id (see `callaudit rubric show`).")
+@click.option("--version", "rubric_version", type=int, help="Rubric version (default: the highest installed).")
+@click.option("--as", "user", required=True, help="Who re-scores (qa_lead or admin); each transcript read is logged.")
+@click.pass_obj
+def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | None, user: str) -> None:  # noqa: ANN001
+    """Re-score stored redacted transcripts with a rubric (all calls when none are named).
+    Append-only: the new score supersedes the call's previous one under that rubric."""
+    from audit_store import AccessDenied, NotFound
+    from scoring import RubricNotFound, find_rubric
+
+    from .nightly import get_store
+    from .rescore import rescore_calls
+
+    data, config = obj
+    try:
+        rubric = find_rubric(rubric_id, data.root, rubric_version)
+        results = rescore_calls(get_store(data.store_url), config.user(user), rubric, list(call_ids), actor_name=user)
+    except (AccessDenied, NotFound, RubricNotFound) as e:
+        raise CliError(str(e)) from None
+    for r in results:
+        before = "-" if r.previous_total is None else f"{r.previous_total:g}"
+        click.echo(f"{r.call_id:24s} {rubric.id} v{rubric.version}: {before} -> {'-' if r.total is None else f'{r.total:g}'}{'' if r.passed else '  (fail)'}")
 
 
 @cli.command()

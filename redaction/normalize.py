@@ -29,10 +29,16 @@ TEENS = {
 TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7", "eighty": "8", "ninety": "9"}
 MULTIPLIERS = {"double": 2, "triple": 3}
 MAX_INTERJECTION_WORDS = 3  # a context block of up to this many words does not end a digit run
-WEAK_ZEROS = {"oh", "o"}  # digits only when next to other digits ("oh, okay" is not a zero)
+# Words that are digits only within a run of digits: "oh" (zero; it may also start one), and
+# what Whisper writes for a digit it mishears ("free" for three, "for" for four, "to" for two,
+# "won", "ate", "niner"), which count only between digits: "oh, okay", "pay for 3 months" and
+# "50 to 60" keep their words, "4916, free-free 8506" is one run.
+ZERO_WORDS = {"oh", "o"}
+WEAK_DIGITS = {"oh": "0", "o": "0", "free": "3", "tree": "3", "for": "4", "fore": "4", "to": "2", "too": "2", "won": "1", "ate": "8", "niner": "9"}
 TLDS = r"(?:com|org|net|edu|gov|io|co|uk|us|ca|de|fr|info|biz|me)"
 
 _TOKEN = re.compile(r"⟦[^⟧]*⟧|\d+|[A-Za-z]+|\s+|.", re.S)
+_LIST_MARK = re.compile(r"[,.\-]")
 _SEPARATOR = re.compile(r"^(?:[\s,.\-/:]|⟦[^⟧]*⟧)+$")
 _SPELLED_EMAIL = re.compile(
     rf"\b([a-z0-9]+(?:\s+(?:dot|underscore|dash)\s+[a-z0-9]+)*)\s+at\s+([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+{TLDS})\b",
@@ -109,7 +115,7 @@ def _normalize_numbers(text: str, start: int, end: int, emit, runs: list[DigitRu
     i = 0
     while i < len(tokens):
         items, j = _read_run(tokens, i)
-        if items and not all(word.lower() in WEAK_ZEROS for word, _, _, _ in items):
+        if items:
             run_start = out_len()
             for word, digits, s, e in items:
                 for k, ch in enumerate(digits):
@@ -143,18 +149,39 @@ def _is_transparent(tok: str) -> bool:
 
 def _read_run(tokens: list[tuple[int, int, str]], i: int) -> tuple[list[tuple[str, str, int, int]], int]:
     """Read a digit run starting at token i: its items (word, digits, start, end) and the
-    index of the token after its last item."""
+    index of the token after its last item.
+
+    A misheard digit ("free", "to") counts only inside a run, where Whisper wrote a digit list
+    (a comma, dash or dot on one side of it); "oh" may also start a run; "oh"s alone are no number.
+    """
     items: list[tuple[str, str, int, int]] = []
-    j = end = i
+    ends: list[int] = []
+    seps: list[str] = []  # the separator text before each item
+    j, sep = i, ""
     while j < len(tokens):
         item, k = _read_item(tokens, j)
-        if item is None:
+        if item is None or (not items and _is_homophone(item[0])):
             break
         items.append(item)
-        end = j = k
+        ends.append(k)
+        seps.append(sep)
+        j = k
         while j < len(tokens) and _is_transparent(tokens[j][2]):
             j += 1
-    return items, end
+        sep = "".join(t for _, _, t in tokens[k:j])
+    seps.append(sep if len(ends) and j > ends[-1] else "")
+    keep = len(items)
+    for n, (word, _, _, _) in enumerate(items):
+        if _is_homophone(word) and not (_LIST_MARK.search(seps[n]) or (n + 1 < len(items) and _LIST_MARK.search(seps[n + 1]))):
+            keep = n  # a homophone between plain spaces ("50 to 60") ends the run before it
+            break
+    items, ends = items[:keep], ends[:keep]
+    while items and _is_homophone(items[-1][0]):
+        items.pop()
+        ends.pop()
+    if not items or all(w.lower() in ZERO_WORDS for w, _, _, _ in items):
+        return [], i
+    return items, ends[-1]
 
 
 def _read_item(tokens: list[tuple[int, int, str]], j: int) -> tuple[tuple[str, str, int, int] | None, int]:
@@ -179,4 +206,10 @@ def _read_item(tokens: list[tuple[int, int, str]], j: int) -> tuple[tuple[str, s
         return (tok, TEENS[low], s, e), j + 1
     if low in UNITS:
         return (tok, UNITS[low], s, e), j + 1
+    if low in WEAK_DIGITS:
+        return (tok, WEAK_DIGITS[low], s, e), j + 1
     return None, j
+
+
+def _is_homophone(word: str) -> bool:
+    return word.lower() in WEAK_DIGITS and word.lower() not in ZERO_WORDS

@@ -51,6 +51,8 @@ def redact_transcript(
     analyzer = get_analyzer(options.spacy_model)
     ad_hoc = [KnownValueRecognizer(known_values)] if known_values else None
     spans: dict[int, list[_Span]] = {s.id: [] for s in transcript.segments}
+    segments_by_id = {s.id: s for s in transcript.segments}
+    windows = payment_windows(transcript, options) if options.payment_window else []
 
     for stream in build_streams(transcript):
         norm = normalize_spoken(stream.text)
@@ -64,9 +66,16 @@ def redact_transcript(
             claimed.append((r.start, r.end))
         minimum = options.agent_min_unclaimed_digits if stream.speaker == AGENT else options.min_unclaimed_digits
         for run in norm.digit_runs:
-            if run.digits >= minimum:
-                for a, b in _unclaimed(run.start, run.end, claimed):
+            for a, b in _unclaimed(run.start, run.end, claimed):
+                if run.digits >= minimum:
                     _add(spans, stream, norm.to_original(a, b), UNCLASSIFIED, "FailClosedDigitRun", 1.0)
+                elif stream.speaker != AGENT and windows:
+                    # Inside a payment window any number the customer says may be card data that
+                    # ASR garbled ("It is 5.11, 29" for an expiry): fail closed.
+                    for seg_id, start, end in to_segment_spans(stream, *norm.to_original(a, b)):
+                        t0, t1 = _span_time(segments_by_id[seg_id], start, end)
+                        if any(w0 <= t1 and t0 <= w1 for w0, w1 in windows):
+                            spans[seg_id].append(_Span(start, end, UNCLASSIFIED, "PaymentWindowDigits", 1.0))
 
     segments, entities, findings = [], [], []
     for seg in transcript.segments:
@@ -84,8 +93,12 @@ def redact_transcript(
             if finding:
                 findings.append(finding)
         segments.append(_redacted_segment(seg, text.strip()))
-    if options.payment_window:
-        entities.extend(_payment_windows(transcript, options))
+    customer_channels = [i for i, speaker in enumerate(transcript.channels) if speaker != AGENT]
+    entities.extend(
+        Entity(PAYMENT_WINDOW, None, "customer", ch, 0, 0, round(a, 3), round(b, 3), "PaymentWindow", 1.0)
+        for a, b in windows
+        for ch in customer_channels
+    )
 
     return RedactedTranscript(
         call_id=transcript.call_id,
@@ -136,14 +149,18 @@ def _merge(spans) -> list[_Span]:  # noqa: ANN001
     return merged
 
 
-def _entity(seg: Segment, span: _Span) -> Entity:
+def _span_time(seg: Segment, start_char: int, end_char: int) -> tuple[float, float]:
+    """The time span of the words under a character span of a segment's text."""
     offset, times = 0, []
     for w in seg.words:
-        if offset < span.end and offset + len(w.text) > span.start:
+        if offset < end_char and offset + len(w.text) > start_char:
             times.append((w.start, w.end))
         offset += len(w.text)
-    start = min((t[0] for t in times), default=seg.start)
-    end = max((t[1] for t in times), default=seg.end)
+    return min((t[0] for t in times), default=seg.start), max((t[1] for t in times), default=seg.end)
+
+
+def _entity(seg: Segment, span: _Span) -> Entity:
+    start, end = _span_time(seg, span.start, span.end)
     if span.entity_type == UNRELIABLE:
         start, end = seg.start, seg.end
     return Entity(span.entity_type, seg.id, seg.speaker, seg.channel, span.start, span.end, start, end, span.recognizer, round(span.score, 3))
@@ -166,11 +183,11 @@ def _read_back(seg: Segment, span: _Span, entity: Entity) -> Finding | None:
     return Finding("PCI_READ_BACK", span.entity_type, seg.id, seg.speaker, entity.start, entity.end, detail)
 
 
-def _payment_windows(transcript: Transcript, options: RedactionOptions) -> list[Entity]:
-    """Audio-only spans: from an agent's request for card data until the conversation moves
-    on, the customer's channel is silenced, whatever the transcript says ('pause and resume'
-    recording). Text recognizers cannot redact what ASR dropped or garbled; this can."""
-    customer_channels = [i for i, sp in enumerate(transcript.channels) if sp != AGENT]
+def payment_windows(transcript: Transcript, options: RedactionOptions) -> list[tuple[float, float]]:
+    """Time spans from an agent's request for card data until the conversation moves on. The
+    customer's audio is silenced over them whatever the transcript says ('pause and resume'
+    recording), and the customer's numbers in them are redacted whatever their form: text
+    recognizers cannot redact what ASR dropped or garbled."""
     agent_turns = [s for s in transcript.segments if s.speaker == AGENT]
     windows: list[tuple[float, float]] = []
     for i, seg in enumerate(agent_turns):
@@ -189,8 +206,4 @@ def _payment_windows(transcript: Transcript, options: RedactionOptions) -> list[
             windows[-1] = (windows[-1][0], max(windows[-1][1], end))
         else:
             windows.append((seg.start, end))
-    return [
-        Entity(PAYMENT_WINDOW, None, "customer", ch, 0, 0, round(a, 3), round(b, 3), "PaymentWindow", 1.0)
-        for a, b in windows
-        for ch in customer_channels
-    ]
+    return windows

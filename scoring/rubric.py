@@ -12,7 +12,7 @@ import json
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, ClassVar, Literal, Union
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -29,6 +29,7 @@ class _Strict(BaseModel):
 class PhraseMethod(_Strict):
     """Yes when the speaker says one of the patterns (regexes, case-insensitive) in the window."""
 
+    CALIBRATABLE: ClassVar[tuple[str, ...]] = ("within_first", "within_last")
     type: Literal["phrase"]
     speaker: Speaker = "agent"
     patterns: list[str] = Field(min_length=1)
@@ -61,7 +62,64 @@ class OrderingMethod(_Strict):
     then: PhraseMethod
 
 
-Method = Annotated[Union[PhraseMethod, ForbiddenPhraseMethod, FindingMethod, OrderingMethod], Field(discriminator="type")]
+class SemanticMethod(_Strict):
+    """Yes when the speaker says something that means what one of the exemplars means (cosine
+    similarity of sentence embeddings at or above ``threshold``), in the window. With
+    ``forbidden: true``, yes when nothing said comes that close (a wrong claim, a forbidden
+    promise). Exemplars are listed here or named from the rubric's ``knowledge_base``."""
+
+    CALIBRATABLE: ClassVar[tuple[str, ...]] = ("threshold",)
+    type: Literal["semantic"]
+    speaker: Speaker = "agent"
+    exemplars: list[str] | None = Field(default=None, min_length=1)
+    exemplars_from: str | None = None
+    threshold: float = Field(default=0.6, gt=0, lt=1)
+    forbidden: bool = False
+    within_first: float | None = Field(default=None, gt=0)
+    within_last: float | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_source(self) -> "SemanticMethod":
+        if (self.exemplars is None) == (self.exemplars_from is None):
+            raise ValueError("give either exemplars: [...] or exemplars_from: <knowledge_base key>, not both or neither")
+        return self
+
+
+class SentimentMethod(_Strict):
+    """Tone from VADER sentiment (-1..1): ``agent_mean`` (all agent turns), ``customer_end``
+    (the customer's last turns), ``customer_change`` (their last turns minus their first).
+    Yes when the value is at least ``threshold``."""
+
+    CALIBRATABLE: ClassVar[tuple[str, ...]] = ("threshold",)
+    type: Literal["sentiment"]
+    metric: Literal["agent_mean", "customer_end", "customer_change"]
+    threshold: float = Field(default=0.0, ge=-1, le=1)
+    turns: int = Field(default=3, ge=1, description="turns at the start/end compared")
+
+
+class TimingMethod(_Strict):
+    """Conversation timing: ``interruptions`` (agent starts while the customer speaks, overlap of
+    at least ``min_overlap`` s; count), ``longest_silence`` (s), ``talk_ratio`` (agent share of
+    speech, 0..1), ``speech_rate`` (agent words per minute). Yes when within [min, max]."""
+
+    CALIBRATABLE: ClassVar[tuple[str, ...]] = ("min", "max")
+    type: Literal["timing"]
+    metric: Literal["interruptions", "longest_silence", "talk_ratio", "speech_rate"]
+    min: float | None = None
+    max: float | None = None
+    min_overlap: float = Field(default=0.5, ge=0)
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "TimingMethod":
+        if self.min is None and self.max is None:
+            raise ValueError("give min:, max: or both, e.g. {metric: longest_silence, max: 30}")
+        return self
+
+
+Method = Annotated[
+    Union[PhraseMethod, ForbiddenPhraseMethod, FindingMethod, OrderingMethod, SemanticMethod, SentimentMethod, TimingMethod],
+    Field(discriminator="type"),
+]
 
 
 class NoEntities(_Strict):
@@ -116,6 +174,7 @@ class Rubric(_Strict):
     description: str = ""
     auto_fail_scope: Literal["call", "section"] = "call"
     pass_mark: float = Field(default=80, ge=0, le=100)
+    knowledge_base: dict[str, list[str]] = Field(default_factory=dict, description="named exemplar lists, e.g. incorrect claims")
     sections: list[Section] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -126,6 +185,9 @@ class Rubric(_Strict):
                 if c.id in seen:
                     raise ValueError(f"criterion id {c.id!r} is used twice; every criterion id must be unique")
                 seen.add(c.id)
+                key = getattr(c.method, "exemplars_from", None)
+                if key is not None and key not in self.knowledge_base:
+                    raise ValueError(f"criterion {c.id!r} names exemplars_from: {key!r}, which is not in knowledge_base ({', '.join(self.knowledge_base) or 'empty'})")
         return self
 
     @cached_property
@@ -201,7 +263,7 @@ def _yaml_path(raw: object, loc: tuple) -> str:
         elif isinstance(node, dict) and key in node:
             parts.append(str(key))
             node = node[key]
-        elif isinstance(key, str) and key in {"phrase", "forbidden_phrase", "no_finding", "ordering", "NoEntities", "NoPhrase"}:
+        elif isinstance(key, str) and key in {"phrase", "forbidden_phrase", "no_finding", "ordering", "semantic", "sentiment", "timing", "NoEntities", "NoPhrase"}:
             continue  # a union member's tag, not a key of the YAML
         else:
             parts.append(str(key))

@@ -6,6 +6,7 @@ from importlib import metadata
 
 from redaction import RedactedTranscript
 
+from .context import CallContext
 from .evaluators import evaluate, find_phrases
 from .rubric import Criterion, NoEntities, NoPhrase, Rubric
 from .types import CriterionResult, Score, SectionScore
@@ -19,6 +20,7 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
     >>> score = score_call(redacted, find_rubric("core-contact-centre"))  # doctest: +SKIP
     >>> score.total, [c.answer for c in score.criteria]  # doctest: +SKIP
     """
+    ctx = CallContext(transcript, rubric.knowledge_base)
     results: list[CriterionResult] = []
     for section, criterion in rubric.criteria():
         na_reason = _not_applicable(criterion, transcript)
@@ -27,7 +29,7 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
                 CriterionResult(criterion.id, section.id, criterion.question, None, 0.0, 0.0, True, criterion.critical, 1.0, (), na_reason, criterion.id in needs_review)
             )
             continue
-        outcome = evaluate(criterion.method, transcript)
+        outcome = evaluate(criterion.method, ctx)
         results.append(
             CriterionResult(
                 criterion.id, section.id, criterion.question, outcome.answer, criterion.points_for(outcome.answer),
@@ -61,7 +63,7 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
         auto_fail_reasons=tuple(f"critical criterion '{r.criterion_id}' failed: {r.explanation}" for r in failed_critical),
         sections=tuple(sections),
         criteria=tuple(results),
-        models={"asr": transcript.model, **transcript.redaction, "scoring": f"callaudit {metadata.version('callaudit')}"},
+        models={"asr": transcript.model, **transcript.redaction, **ctx.models, "scoring": f"callaudit {metadata.version('callaudit')}"},
     )
 
 

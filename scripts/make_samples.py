@@ -1,6 +1,6 @@
 """Synthesise the sample calls in samples/ with espeak-ng (reproducible; run from the repo root).
 
-    python scripts/make_samples.py
+    python scripts/make_samples.py [CALL_NAME ...]
 
 Each call is a scripted dialogue: the agent on one channel, the customer on the other, as a
 contact-centre recorder writes them. The payment and personal values spoken are synthetic
@@ -104,7 +104,47 @@ CALLS = {
         ],
         "values": {"card": "5425233430109903", "cvv": "4829"},
     },
+    "collections_plan": {
+        "metadata": {
+            "call_id": "WB-20261121-0104",
+            "agent_id": "r.patel",
+            "team": "collections",
+            "started_at": "2026-11-21T15:20:00Z",
+            "agent_channel": 0,
+        },
+        "layout": "stereo",
+        "turns": [
+            ("agent", "Hello, this is Priya from Westbank Recovery. Am I speaking with Maria Gonzalez?"),
+            ("customer", "Yes, this is Maria."),
+            ("agent", "Thank you. This call is recorded. This is an attempt to collect a debt and any information obtained will be used for that purpose. To confirm I am speaking with the right person, can you confirm your date of birth?"),
+            ("customer", "Sure, it is the second of June, nineteen eighty eight."),
+            ("agent", "Thank you Maria. Your account has an overdue balance of four hundred dollars. How would you like to take care of it today?"),
+            ("customer", "I cannot pay it all at once. Could I pay fifty dollars a month?"),
+            ("agent", "Yes, I can set that up. Which card would you like to use for the monthly payment? Please read me the card number."),
+            ("customer", "The card number is {card}."),
+            ("agent", "Thank you. And the expiry date?"),
+            ("customer", "It expires {expiry_spoken}."),
+            ("agent", "And the three digit security code on the back?"),
+            ("customer", "It is {cvv_spoken}."),
+            ("agent", "Thank you. I have set up your payment plan of fifty dollars on the first of each month. You will receive a letter confirming the arrangement. Is there anything else I can help with?"),
+            ("customer", "No, that is all. Thank you for being so helpful."),
+            ("agent", "You are welcome, Maria. Have a good day."),
+        ],
+        "values": {"card": "4916338506082832", "expiry": "1129", "cvv": "318"},
+    },
 }
+
+
+def spell_expiry(mmyy: str) -> str:
+    """'0827' -> 'oh eight, twenty seven'; '1129' -> 'eleven, twenty nine'."""
+    if not mmyy:
+        return ""
+    units = "zero one two three four five six seven eight nine".split()
+    teens = "ten eleven twelve".split()
+    tens = {"2": "twenty", "3": "thirty"}
+    month = f"oh {units[int(mmyy[1])]}" if mmyy[0] == "0" else teens[int(mmyy[1])]
+    year = tens[mmyy[2]] + ("" if mmyy[3] == "0" else " " + units[int(mmyy[3])])
+    return f"{month}, {year}"
 
 
 def render_turn(template: str, values: dict[str, str]) -> str:
@@ -112,7 +152,7 @@ def render_turn(template: str, values: dict[str, str]) -> str:
         "card": spell_digits(values.get("card", "")),
         "card_readback": spell_digits(values.get("card", "")),
         "cvv_spoken": " ".join(values.get("cvv", "")),
-        "expiry_spoken": "oh eight, twenty seven" if values.get("expiry") == "0827" else "",
+        "expiry_spoken": spell_expiry(values.get("expiry", "")),
         "phone_spoken": "4 1 5, 5 5 5, 0 1 3 2",
         "email_spoken": "daniel dot brooks at example dot com",
     }
@@ -142,11 +182,17 @@ def build_call(spec: dict, tmp: Path) -> tuple[np.ndarray, np.ndarray]:
     return agent, customer
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    """Write the calls named (all when none); the planted values always cover every call."""
     samples = ROOT / "samples"
     planted: dict[str, list[str]] = {"card": [], "cvv": [], "expiry": [], "phone": [], "email": []}
+    for spec in CALLS.values():
+        for kind, value in spec["values"].items():
+            planted[kind].append(value)
     with tempfile.TemporaryDirectory() as d:
         for name, spec in CALLS.items():
+            if names and name not in names:
+                continue
             agent, customer = build_call(spec, Path(d))
             if spec["layout"] == "stereo":
                 first = spec["metadata"].get("agent_channel", 0) == 0
@@ -156,12 +202,12 @@ def main() -> None:
                 sf.write(str(samples / f"{name}_agent.flac"), agent, RATE, subtype="PCM_16")
                 sf.write(str(samples / f"{name}_customer.flac"), customer, RATE, subtype="PCM_16")
             (samples / f"{name}.json").write_text(json.dumps(spec["metadata"], indent=2) + "\n")
-            for kind, value in spec["values"].items():
-                planted[kind].append(value)
     out = ROOT / "tests" / "data" / "planted_values.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(planted, indent=2) + "\n")
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    main(sys.argv[1:])

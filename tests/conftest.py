@@ -34,10 +34,10 @@ def sample_calls():
 
 @pytest.fixture(scope="session")
 def synthetic_transcripts(sample_calls):
-    """Real faster-whisper transcripts of the three synthetic calls (about 10 s on 2 cores)."""
+    """Real faster-whisper transcripts of the four synthetic calls (about 15 s on 2 cores)."""
     from transcription import transcribe_call
 
-    return {cid: transcribe_call(c) for cid, c in sample_calls.items() if cid.startswith("NW-")}
+    return {cid: transcribe_call(c) for cid, c in sample_calls.items() if not cid.startswith("PM-")}
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from .types import Segment, Word
 # Whisper's decoding guards: a window whose text compresses too well is a repetition loop and
 # is decoded again at a higher temperature; we cap the tokens a segment may produce.
 COMPRESSION_RATIO_THRESHOLD = 2.4
+PAUSE_SPLIT = 1.0  # seconds; a pause this long between words starts a new segment (a new turn)
 
 
 @lru_cache(maxsize=4)
@@ -53,18 +54,19 @@ def transcribe_channel(
         words = tuple(
             Word(w.word, round(float(w.start), 3), round(float(w.end), 3), round(float(w.probability), 4)) for w in (piece.words or [])
         )
-        if not words:
-            continue
-        text = "".join(w.text for w in words)
-        segments.append(
-            Segment(
-                id=-1,
-                speaker=speaker,
-                channel=channel,
-                start=words[0].start,
-                end=words[-1].end,
-                text=text,
-                words=words,
-            )
-        )
+        for part in split_on_pauses(words):
+            segments.append(Segment(-1, speaker, channel, part[0].start, part[-1].end, "".join(w.text for w in part), part))
     return segments
+
+
+def split_on_pauses(words: tuple[Word, ...], pause: float = PAUSE_SPLIT) -> list[tuple[Word, ...]]:
+    """Whisper's segments follow its 30 s windows and VAD chunks, not turns: a segment can span
+    a long silence (while the other party speaks). Split where words are ``pause`` s apart, so
+    segment times say when a party was speaking."""
+    parts: list[list[Word]] = []
+    for w in words:
+        if parts and w.start - parts[-1][-1].end < pause:
+            parts[-1].append(w)
+        else:
+            parts.append([w])
+    return [tuple(p) for p in parts if p]

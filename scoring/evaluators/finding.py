@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from redaction import RedactedTranscript
-
+from ..context import CallContext
 from ..rubric import FindingMethod
 from ..types import QUOTE_CHARS, Evidence, Outcome
 
 
-def evaluate_no_finding(method: FindingMethod, transcript: RedactedTranscript) -> Outcome:
+def evaluate_no_finding(method: FindingMethod, ctx: CallContext) -> Outcome:
+    transcript = ctx.transcript
     segments = {s.id: s for s in transcript.segments}
     hits = [f for f in transcript.findings if f.kind in method.findings]
     if not hits:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from redaction import RedactedTranscript
-
+from ..context import CallContext
 from ..rubric import OrderingMethod
 from ..types import Outcome
 from .phrase import evidence_of, find_phrases
 
 
-def evaluate_ordering(method: OrderingMethod, transcript: RedactedTranscript) -> Outcome:
+def evaluate_ordering(method: OrderingMethod, ctx: CallContext) -> Outcome:
+    transcript = ctx.transcript
     firsts = find_phrases(method.first, transcript)
     thens = find_phrases(method.then, transcript)
     if not thens:

@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from redaction import RedactedSegment, RedactedTranscript
 
+from ..context import CallContext
 from ..rubric import ForbiddenPhraseMethod, PhraseMethod
 from ..types import QUOTE_CHARS, Evidence, Outcome
 
@@ -38,9 +39,9 @@ def find_phrases(method: PhraseMethod, transcript: RedactedTranscript) -> list[R
     return [s for s in segments_in_window(method, transcript) if any(p.search(s.text) for p in patterns)]
 
 
-def evaluate_phrase(method: PhraseMethod, transcript: RedactedTranscript) -> Outcome:
-    window = segments_in_window(method, transcript)
-    hits = find_phrases(method, transcript)
+def evaluate_phrase(method: PhraseMethod, ctx: CallContext) -> Outcome:
+    window = segments_in_window(method, ctx.transcript)
+    hits = find_phrases(method, ctx.transcript)
     where = _describe_window(method)
     if len(hits) >= method.min_matches:
         return Outcome("yes", 0.9, tuple(evidence_of(s) for s in hits[:3]), f"said {where}")
@@ -48,9 +49,9 @@ def evaluate_phrase(method: PhraseMethod, transcript: RedactedTranscript) -> Out
     return Outcome("no", 0.8 if window else 0.6, tuple(evidence_of(s) for s in window[:2]), f"not said {where}")
 
 
-def evaluate_forbidden_phrase(method: ForbiddenPhraseMethod, transcript: RedactedTranscript) -> Outcome:
+def evaluate_forbidden_phrase(method: ForbiddenPhraseMethod, ctx: CallContext) -> Outcome:
     as_phrase = PhraseMethod(type="phrase", speaker=method.speaker, patterns=method.patterns)
-    hits = find_phrases(as_phrase, transcript)
+    hits = find_phrases(as_phrase, ctx.transcript)
     if hits:
         return Outcome("no", 0.9, tuple(evidence_of(s) for s in hits[:3]), f"{method.speaker} said a forbidden phrase")
     return Outcome("yes", 0.8, (), f"no forbidden phrase said by the {method.speaker}")

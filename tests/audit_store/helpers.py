@@ -5,7 +5,7 @@ from __future__ import annotations
 from audit_store import AuditStore
 from scoring import find_rubric, score_call
 
-TEAMS = {"NW-20261121-0001": "billing", "NW-20261121-0002": "customer-care", "NW-20261121-0003": "billing"}
+TEAMS = {"NW-20261121-0001": "billing", "NW-20261121-0002": "customer-care", "NW-20261121-0003": "billing", "WB-20261121-0104": "collections"}
 
 
 def fill(store: AuditStore, redacted_samples: dict, audio_dir=None) -> AuditStore:  # noqa: ANN001

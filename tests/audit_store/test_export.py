@@ -22,9 +22,9 @@ def test_export_opens_in_pandas_and_matches_the_store(store: AuditStore, redacte
     calls = read(tmp_path / "out" / f"calls.{fmt}")
     assert sorted(calls["call_id"]) == sorted(redacted_samples)
     scores = read(tmp_path / "out" / f"scores.{fmt}")
-    assert len(scores) == 3 and scores["auto_fail"].sum() == 1
+    assert len(scores) == 4 and scores["auto_fail"].sum() == 1
     findings = read(tmp_path / "out" / f"findings.{fmt}")
-    assert set(findings["kind"]) == {"PCI_READ_BACK"} and set(findings["team"]) == {"billing"}
+    assert set(findings["kind"]) == {"PCI_READ_BACK"} and set(findings["team"]) == {"billing"}  # the read-back call
     summary = read(tmp_path / "out" / f"redaction_summary.{fmt}")
     assert summary.set_index("call_id").loc["NW-20261121-0001", "CREDIT_CARD"] == 1
     access = read(tmp_path / "out" / f"access_log.{fmt}")

@@ -50,7 +50,7 @@ def tamper(store: AuditStore, sql: str, *, disable_guards: bool = True) -> None:
 
 def test_clean_store_verifies(filled: AuditStore):
     heads = {h.table: h for h in filled.verify()}
-    assert heads["calls"].rows == 3 and heads["scores"].rows == 3 and heads["entities"].rows > 10
+    assert heads["calls"].rows == 4 and heads["scores"].rows == 4 and heads["entities"].rows > 10
 
 
 @pytest.mark.parametrize("sql", ["UPDATE scores SET total = 100", "DELETE FROM entities WHERE id = 1", "UPDATE access_log SET outcome = 'allowed'"])
@@ -130,7 +130,7 @@ def test_agent_sees_only_own_calls_and_unknown_users_are_denied(filled: AuditSto
 def test_rescore_supersedes_and_keeps_the_old_score(filled: AuditStore, redacted_samples):
     rubric = find_rubric("core-contact-centre")
     new = filled.append_score(score_call(redacted_samples["NW-20261121-0001"], rubric))
-    assert new.supersedes is not None and filled.count(type(new)) == 4
+    assert new.supersedes is not None and filled.count(type(new)) == 5
     filled.verify()
 
 

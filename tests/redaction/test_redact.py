@@ -95,3 +95,22 @@ def test_unreliable_segment_is_redacted_whole():
     r = redact_transcript(t)
     assert r.segments[0].text == "[UNRELIABLE_SPAN]"
     assert r.entities[0].start == t.segments[0].start and r.entities[0].end == t.segments[0].end
+
+
+def test_misheard_digits_inside_a_card_number_do_not_split_it():
+    t = _transcript((AGENT, "what is the card number please", 0.0), (CUSTOMER, "The card number is 4916, free-free 8506082832.", 3.0))
+    r = redact_transcript(t)
+    assert r.segments[1].text == "The card number is [CREDIT_CARD]."
+
+
+def test_customer_numbers_in_a_payment_window_are_redacted_whatever_their_form():
+    t = _transcript(
+        (CUSTOMER, "I owe 15 dollars", 0.0),
+        (AGENT, "and the expiry date on the card", 5.0),
+        (CUSTOMER, "It is 5.11, 29", 8.0),
+        (AGENT, "thank you, is there anything else I can help you with today", 12.0),
+        (CUSTOMER, "I have 2 dogs", 20.0),
+    )
+    r = redact_transcript(t)
+    assert r.segments[2].text == "It is [UNCLASSIFIED_NUMBER]"
+    assert "15" in r.segments[0].text and "2 dogs" in r.segments[4].text  # outside the window: kept

@@ -9,6 +9,7 @@ from scoring import RubricError, RubricNotFound, find_rubric, load_rubric
 from scoring.rubric import rubric_dirs
 
 SHIPPED = sorted(rubric_dirs()[0].glob("*.yaml"))
+CORE = rubric_dirs()[0] / "core_contact_centre.yaml"
 
 
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
@@ -18,12 +19,12 @@ def test_shipped_rubrics_validate(path: Path):
 
 
 def test_hash_ignores_formatting_but_not_content(tmp_path: Path):
-    raw = yaml.safe_load(SHIPPED[0].read_text())
+    raw = yaml.safe_load(CORE.read_text())
     (tmp_path / "a.yaml").write_text(yaml.safe_dump(raw, sort_keys=True, width=200))
-    assert load_rubric(tmp_path / "a.yaml").content_hash == load_rubric(SHIPPED[0]).content_hash
+    assert load_rubric(tmp_path / "a.yaml").content_hash == load_rubric(CORE).content_hash
     raw["sections"][0]["criteria"][0]["method"]["within_first"] = 20
     (tmp_path / "b.yaml").write_text(yaml.safe_dump(raw))
-    assert load_rubric(tmp_path / "b.yaml").content_hash != load_rubric(SHIPPED[0]).content_hash
+    assert load_rubric(tmp_path / "b.yaml").content_hash != load_rubric(CORE).content_hash
 
 
 @pytest.mark.parametrize(
@@ -37,7 +38,7 @@ def test_hash_ignores_formatting_but_not_content(tmp_path: Path):
     ],
 )
 def test_errors_name_the_place_and_show_a_correct_example(tmp_path: Path, edit, where: str, what: str):
-    raw = yaml.safe_load(SHIPPED[0].read_text())
+    raw = yaml.safe_load(CORE.read_text())
     edit(raw)
     path = tmp_path / "broken.yaml"
     path.write_text(yaml.safe_dump(raw))
@@ -47,6 +48,15 @@ def test_errors_name_the_place_and_show_a_correct_example(tmp_path: Path, edit, 
     assert str(path) in message and what in message
     assert where.split(".")[-1] in message
     assert "A correct rubric looks like" in message
+
+
+def test_unknown_knowledge_base_key_is_named(tmp_path: Path):
+    raw = yaml.safe_load(CORE.read_text())
+    del raw["knowledge_base"]["empathy"]
+    path = tmp_path / "kb.yaml"
+    path.write_text(yaml.safe_dump(raw))
+    with pytest.raises(RubricError, match="exemplars_from: 'empathy'"):
+        load_rubric(path)
 
 
 def test_yaml_syntax_error_gives_the_line(tmp_path: Path):

@@ -10,10 +10,10 @@ from tests.conftest import SAMPLES
 from transcription import AGENT, CUSTOMER, discover_calls
 
 
-def test_samples_are_found_as_four_calls():
+def test_samples_are_found_as_five_calls():
     calls, rejected = discover_calls(SAMPLES)
     by_id = {c.call_id: c for c in calls}
-    assert set(by_id) == {"NW-20261121-0001", "NW-20261121-0002", "NW-20261121-0003", "PM-20261121-0040"}
+    assert set(by_id) == {"NW-20261121-0001", "NW-20261121-0002", "NW-20261121-0003", "PM-20261121-0040", "WB-20261121-0104"}
     assert rejected == []
     pair = by_id["PM-20261121-0040"]
     assert [(s.path.name, s.role) for s in pair.sources] == [("auto_repairs_agent.wav", AGENT), ("auto_repairs_caller.wav", CUSTOMER)]

@@ -1,0 +1,123 @@
+"""Scoring cost against transcription cost, on the same 10-minute call, in one process.
+
+    .venv/bin/python benchmarks/scoring/run.py
+
+Builds a 10-minute two-channel call from the synthetic samples, then measures: model load
+times (once per process), transcription (faster-whisper, warm), redaction, and scoring with
+each shipped rubric (warm: median of 5). Target: scoring <= 5% of transcription time.
+Writes benchmarks/results/scoring.json and .md.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from redaction import redact_transcript  # noqa: E402
+from redaction.engine import get_analyzer  # noqa: E402
+from scoring import find_rubric, score_call  # noqa: E402
+from scoring.context import get_sentiment_analyzer  # noqa: E402
+from scoring.embeddings import get_embedder  # noqa: E402
+from transcription import TranscriptionOptions, discover_calls, resolve_model, transcribe_call  # noqa: E402
+from transcription.faster_whisper_backend import get_whisper_model  # noqa: E402
+
+TARGET_SECONDS = 600  # a 10-minute call
+SOURCES = ["payment_northwind.flac", "contact_update.flac", "collections_plan.flac"]
+OUT = ROOT / "benchmarks" / "results"
+
+
+def build_long_call(path: Path) -> float:
+    pieces = []
+    for name in SOURCES:
+        data, rate = sf.read(str(ROOT / "samples" / name), dtype="float32")
+        meta = json.loads((ROOT / "samples" / name.replace(".flac", ".json")).read_text())
+        pieces.append(data if meta.get("agent_channel", 0) == 0 else data[:, ::-1])
+    out, total = [], 0
+    while total < TARGET_SECONDS * rate:
+        for p in pieces:
+            out.append(p)
+            total += len(p)
+    call = np.concatenate(out)[: TARGET_SECONDS * rate]
+    sf.write(str(path), call, rate, subtype="PCM_16")
+    return len(call) / rate
+
+
+def timed(fn, *args):  # noqa: ANN001, ANN202
+    t = time.perf_counter()
+    result = fn(*args)
+    return result, time.perf_counter() - t
+
+
+def main() -> None:
+    options = TranscriptionOptions()
+    loads = {}
+    _, loads["whisper tiny.en (faster-whisper)"] = timed(get_whisper_model, str(resolve_model(options.model).path), options.compute_type, options.threads)
+    _, loads["presidio analyzer + recognizers"] = timed(get_analyzer, None)
+    _, loads["all-MiniLM-L6-v2 (transformers)"] = timed(get_embedder)
+    _, loads["VADER"] = timed(get_sentiment_analyzer)
+
+    with tempfile.TemporaryDirectory() as d:
+        inbox = Path(d)
+        duration = build_long_call(inbox / "long_call.wav")
+        [call], _ = discover_calls(inbox)
+        warm = discover_calls(ROOT / "samples")[0]
+        short = next(c for c in warm if c.call_id == "NW-20261121-0002")
+        score_call(redact_transcript(transcribe_call(short, options)), find_rubric("core-contact-centre"))  # warm-up
+        transcript, t_asr = timed(transcribe_call, call, options)
+    redacted, t_redact = timed(redact_transcript, transcript)
+    rows = []
+    for rubric_id in ("core-contact-centre", "collections"):
+        rubric = find_rubric(rubric_id)
+        times = [timed(score_call, redacted, rubric)[1] for _ in range(5)]
+        t = statistics.median(times)
+        rows.append({"rubric": f"{rubric.id} v{rubric.version}", "criteria": len(rubric.criteria()), "score_s": round(t, 3), "ratio_to_asr": round(t / t_asr, 4)})
+
+    result = {
+        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": f"{platform.processor() or platform.machine()}, {__import__('os').cpu_count()} cores, Python {platform.python_version()}",
+        "call_seconds": round(duration, 1),
+        "segments": len(redacted.segments),
+        "transcribe_s": round(t_asr, 2),
+        "real_time_factor": round(t_asr / duration, 4),
+        "redact_s": round(t_redact, 3),
+        "scoring": rows,
+        "model_load_s": {k: round(v, 2) for k, v in loads.items()},
+        "target": "scoring <= 5% of transcription",
+        "met": all(r["ratio_to_asr"] <= 0.05 for r in rows),
+    }
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "scoring.json").write_text(json.dumps(result, indent=2) + "\n")
+    lines = [
+        f"Scoring benchmark, {result['when']} ({result['machine']})",
+        "",
+        f"Call: {result['call_seconds']} s, {result['segments']} segments. Transcription {result['transcribe_s']} s "
+        f"(RTF {result['real_time_factor']}), redaction {result['redact_s']} s.",
+        "",
+        "| rubric | criteria | scoring (warm, median of 5) | ratio to transcription |",
+        "| --- | --- | --- | --- |",
+        *[f"| {r['rubric']} | {r['criteria']} | {r['score_s']} s | {100 * r['ratio_to_asr']:.2f}% |" for r in rows],
+        "",
+        "| model (loaded once per process) | load time |",
+        "| --- | --- |",
+        *[f"| {k} | {v} s |" for k, v in result["model_load_s"].items()],
+        "",
+        f"Target {result['target']}: {'met' if result['met'] else 'NOT met'}.",
+    ]
+    (OUT / "scoring.md").write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
