@@ -14,7 +14,7 @@ from .schema import (
     TranscriptRecord,
 )
 from .export import FORMATS, ExportResult, ManifestMismatch, export_period, verify_manifest
-from .schema import ContentRecord, TombstoneRecord
+from .schema import CalibrationRunRecord, ContentRecord, TombstoneRecord
 from .store import AuditStore, CallView, Retention
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "BatchRunRecord",
     "CallRecord",
     "CallView",
+    "CalibrationRunRecord",
     "ContentRecord",
     "ExportResult",
     "FORMATS",

@@ -39,13 +39,14 @@ class Action(str, Enum):
     READ_AUDIO = "read_audio"
     EXPORT = "export"
     READ_ACCESS_LOG = "read_access_log"
+    CALIBRATE = "calibrate"  # run a calibration and promote a rubric version
 
 
 CALL_ACTIONS = {Action.READ_CALL, Action.READ_TRANSCRIPT, Action.READ_SCORE, Action.READ_AUDIO}
 GLOBAL_GRANTS = {
     Role.ADMIN: set(Action),
-    Role.COMPLIANCE_OFFICER: set(Action),
-    Role.QA_LEAD: CALL_ACTIONS,
+    Role.COMPLIANCE_OFFICER: set(Action) - {Action.CALIBRATE},
+    Role.QA_LEAD: CALL_ACTIONS | {Action.CALIBRATE},
     Role.COACH: set(),
     Role.AGENT: set(),
 }

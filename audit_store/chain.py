@@ -17,7 +17,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from .errors import ChainBroken
-from .schema import CHAINED_TABLES, GENESIS, Chained, ContentRecord, ScoreRecord, TombstoneRecord, TranscriptRecord
+from .schema import CHAINED_TABLES, GENESIS, CalibrationRunRecord, Chained, ContentRecord, ScoreRecord, TombstoneRecord, TranscriptRecord
 
 HASH_EXCLUDED = ("row_hash",)
 
@@ -90,7 +90,7 @@ def verify_contents(session: Session) -> None:
     """Every transcript and score body must match the digest its chained row holds, or have
     been purged with a tombstone."""
     tombstoned = set(session.scalars(select(TombstoneRecord.target_sha256)))
-    for model in (TranscriptRecord, ScoreRecord):
+    for model in (TranscriptRecord, ScoreRecord, CalibrationRunRecord):
         for row in session.scalars(select(model).order_by(model.id)):
             content = session.get(ContentRecord, row.content_sha256)
             if content is None:

@@ -161,9 +161,28 @@ class TombstoneRecord(Chained, Base):
     actor: Mapped[str] = mapped_column(String(200))
 
 
+class CalibrationRunRecord(Chained, Base):
+    """A calibration run: statistics and fitted parameters (body in ``contents``), the verdict,
+    and the rubric version it promoted, if any."""
+
+    __tablename__ = "calibration_runs"
+    rubric_id: Mapped[str] = mapped_column(String(100))
+    rubric_version: Mapped[int] = mapped_column(Integer)
+    rubric_hash: Mapped[str] = mapped_column(String(64))
+    grades_sha256: Mapped[str] = mapped_column(String(64))
+    calls: Mapped[int] = mapped_column(Integer)
+    graders: Mapped[int] = mapped_column(Integer)
+    verdict: Mapped[str] = mapped_column(String(20))  # "promote" or "refuse"
+    promoted_version: Mapped[int | None] = mapped_column(Integer)
+    promoted_hash: Mapped[str | None] = mapped_column(String(64))
+    content_sha256: Mapped[str] = mapped_column(String(64))
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[str] = mapped_column(String(40))
+
+
 CHAINED_TABLES = [
     CallRecord, TranscriptRecord, EntityRecord, FindingRecord, ScoreRecord,
-    QuarantineRecord, AccessLogRecord, BatchRunRecord, TombstoneRecord,
+    QuarantineRecord, AccessLogRecord, BatchRunRecord, TombstoneRecord, CalibrationRunRecord,
 ]  # fmt: skip
 
 Index("ix_scores_call_rubric", ScoreRecord.call_id, ScoreRecord.rubric_id)

@@ -28,6 +28,7 @@ from .migrate import upgrade
 from .schema import (
     AccessLogRecord,
     BatchRunRecord,
+    CalibrationRunRecord,
     CallRecord,
     EntityRecord,
     FindingRecord,
@@ -138,6 +139,25 @@ class AuditStore:
             row = QuarantineRecord(source=source, audio_sha256=audio_sha256, error_type=error_type, reason=reason, run_id=run_id, created_at=utc_now())
             append_row(s, row)
         return row
+
+    def append_calibration(self, user: User | None, *, rubric_id: str, rubric_version: int, rubric_hash: str, grades_sha256: str, calls: int,
+                           graders: int, verdict: str, promoted_version: int | None, promoted_hash: str | None, content: dict,
+                           origin: Origin | None = None, actor_name: str | None = None) -> CalibrationRunRecord:
+        """Record a calibration run (its statistics and fitted parameters in ``contents``)."""
+        with self.writing() as s:
+            check_access(s, user, Action.CALIBRATE, "rubric", f"{rubric_id} v{rubric_version}", purpose="calibration", origin=origin, actor_name=actor_name)
+            row = CalibrationRunRecord(
+                rubric_id=rubric_id, rubric_version=rubric_version, rubric_hash=rubric_hash, grades_sha256=grades_sha256, calls=calls,
+                graders=graders, verdict=verdict, promoted_version=promoted_version, promoted_hash=promoted_hash,
+                content_sha256=_put_content(s, "calibration", content), actor=user.name if user else (actor_name or "unknown"), created_at=utc_now(),
+            )  # fmt: skip
+            append_row(s, row)
+        return row
+
+    def check(self, user: User | None, action: Action, object_type: str, object_id: str, *, purpose: str | None = None, actor_name: str | None = None) -> None:
+        """An access check on its own (logged), for actions that read through several calls."""
+        with self.writing() as s:
+            check_access(s, user, action, object_type, object_id, purpose=purpose, actor_name=actor_name)
 
     def append_batch_run(self, *, run_id: str, started_at: str, inbox: str, counts: dict[str, int]) -> BatchRunRecord:
         with self.writing() as s:

@@ -123,6 +123,39 @@ def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | 
 
 
 @cli.command()
+@click.option("--rubric", "rubric_id", required=True, help="Rubric id to calibrate (its highest installed version).")
+@click.option("--grades", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="CSV: grader_id,call_id,criterion_id,answer.")
+@click.option("--as", "user", required=True, help="Who calibrates (qa_lead or admin).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder (default: calibration/ under the data directory).")
+@click.option("--no-promote", is_flag=True, help="Report only; do not promote even if the gate passes.")
+@click.pass_obj
+def calibrate(obj, rubric_id: str, grades: Path, user: str, out: Path | None, no_promote: bool) -> None:  # noqa: ANN001
+    """Compare machine scores with human graders, fit thresholds, and promote the calibrated
+    rubric version if every critical criterion meets its kappa target (a Prefect flow)."""
+    from audit_store import AccessDenied, NotFound
+    from scoring import RubricNotFound
+    from scoring.calibration import GradesError
+
+    from .calibrate import calibration_flow
+
+    data, _ = obj
+    try:
+        outcome = calibration_flow(rubric=rubric_id, grades=str(grades.resolve()), user=user, out=str(out) if out else None, home=str(data.root), promote=not no_promote)
+    except (AccessDenied, NotFound, RubricNotFound, GradesError) as e:
+        raise CliError(str(e)) from None
+    r = outcome.result
+    for c in r.criteria:
+        fitted = f"  {c.fit.parameter} {c.fit.default} -> {c.fit.fitted}" if c.fit.parameter else ""
+        before, after = (f"{k:+.2f}" if k == k else "n/a" for k in (c.fit.kappa_before, c.fit.kappa_after))  # nan: no variation
+        click.echo(f"{c.criterion_id:30s} kappa {before} -> {after} (held out; target {c.target_kappa:g}) {'ok' if c.passed else 'BELOW TARGET'}{fitted}")
+    click.echo(f"verdict: {r.verdict}" + (f"; promoted {outcome.promoted_rubric}" if outcome.promoted_rubric else ""))
+    for reason in r.reasons:
+        click.echo(f"  - {reason}")
+    click.echo(f"report: {outcome.report_html} and {outcome.report_csv}; stored as calibration run {outcome.record_id}")
+    sys.exit(0 if r.verdict == "promote" else EXIT_FAILURES)
+
+
+@cli.command()
 @click.option("--cron", help="Override the config's schedule, e.g. '30 1 * * *'.")
 @click.option("--port", type=int, default=4200, show_default=True, help="Port of the local Prefect server started when PREFECT_API_URL is not set.")
 @click.pass_obj

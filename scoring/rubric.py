@@ -143,6 +143,7 @@ class Criterion(_Strict):
     method: Method
     na_when: Union[NoEntities, NoPhrase, None] = None
     target_kappa: float = Field(default=0.7, ge=-1, le=1)
+    needs_review: bool = False  # set by calibration when agreement is below target
 
     @model_validator(mode="after")
     def _check_scale(self) -> "Criterion":

@@ -23,10 +23,10 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
     ctx = CallContext(transcript, rubric.knowledge_base)
     results: list[CriterionResult] = []
     for section, criterion in rubric.criteria():
-        na_reason = _not_applicable(criterion, transcript)
+        na_reason = not_applicable(criterion, transcript)
         if na_reason:
             results.append(
-                CriterionResult(criterion.id, section.id, criterion.question, None, 0.0, 0.0, True, criterion.critical, 1.0, (), na_reason, criterion.id in needs_review)
+                CriterionResult(criterion.id, section.id, criterion.question, None, 0.0, 0.0, True, criterion.critical, 1.0, (), na_reason, criterion.id in needs_review or criterion.needs_review)
             )
             continue
         outcome = evaluate(criterion.method, ctx)
@@ -34,24 +34,11 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
             CriterionResult(
                 criterion.id, section.id, criterion.question, outcome.answer, criterion.points_for(outcome.answer),
                 criterion.max_points, False, criterion.critical, outcome.confidence, outcome.evidence, outcome.explanation,
-                criterion.id in needs_review,
+                criterion.id in needs_review or criterion.needs_review,
             )
         )  # fmt: skip
 
-    failed_critical = [r for r in results if r.critical and not r.na and r.points == 0]
-    sections = []
-    for section in rubric.sections:
-        rs = [r for r in results if r.section_id == section.id and not r.na]
-        points, max_points = sum(r.points for r in rs), sum(r.max_points for r in rs)
-        auto_failed = rubric.auto_fail_scope == "section" and any(r.section_id == section.id for r in failed_critical)
-        score = None if max_points == 0 else (0.0 if auto_failed else round(100 * points / max_points, 2))
-        sections.append(SectionScore(section.id, section.title, section.weight, score, round(points, 4), round(max_points, 4), auto_failed))
-
-    scored = [s for s in sections if s.score is not None]
-    total = round(sum(s.score * s.weight for s in scored) / sum(s.weight for s in scored), 2) if scored else None
-    auto_fail = rubric.auto_fail_scope == "call" and bool(failed_critical)
-    if auto_fail:
-        total = 0.0
+    sections, total, auto_fail, failed_critical = aggregate(rubric, results)
     return Score(
         call_id=transcript.call_id,
         rubric_id=rubric.id,
@@ -67,7 +54,37 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
     )
 
 
-def _not_applicable(criterion: Criterion, transcript: RedactedTranscript) -> str | None:
+def aggregate(rubric: Rubric, results: list[CriterionResult]) -> tuple[list[SectionScore], float | None, bool, list[CriterionResult]]:
+    """Section scores, the total (percent), whether the call auto-fails, and the failed critical
+    criteria. Used for machine scores and for human graders' totals alike."""
+    failed_critical = [r for r in results if r.critical and not r.na and r.points == 0]
+    sections = []
+    for section in rubric.sections:
+        rs = [r for r in results if r.section_id == section.id and not r.na]
+        points, max_points = sum(r.points for r in rs), sum(r.max_points for r in rs)
+        auto_failed = rubric.auto_fail_scope == "section" and any(r.section_id == section.id for r in failed_critical)
+        score = None if max_points == 0 else (0.0 if auto_failed else round(100 * points / max_points, 2))
+        sections.append(SectionScore(section.id, section.title, section.weight, score, round(points, 4), round(max_points, 4), auto_failed))
+    scored = [s for s in sections if s.score is not None]
+    total = round(sum(s.score * s.weight for s in scored) / sum(s.weight for s in scored), 2) if scored else None
+    auto_fail = rubric.auto_fail_scope == "call" and bool(failed_critical)
+    return sections, (0.0 if auto_fail else total), auto_fail, failed_critical
+
+
+def total_from_answers(rubric: Rubric, answers: dict[str, str | None]) -> float | None:
+    """The total a set of answers earns (criterion id -> answer, None = N/A): a human grader's
+    total is computed exactly as the machine's."""
+    results = []
+    for section, c in rubric.criteria():
+        answer = answers.get(c.id)
+        na = answer is None
+        results.append(
+            CriterionResult(c.id, section.id, c.question, answer, 0.0 if na else c.points_for(answer), 0.0 if na else c.max_points, na, c.critical, 1.0, (), "")
+        )
+    return aggregate(rubric, results)[1]
+
+
+def not_applicable(criterion: Criterion, transcript: RedactedTranscript) -> str | None:
     condition = criterion.na_when
     if isinstance(condition, NoEntities):
         present = {e.entity_type for e in transcript.entities}

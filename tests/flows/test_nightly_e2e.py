@@ -18,7 +18,7 @@ import pytest
 import soundfile as sf
 from sqlalchemy import select
 
-from audit_store import AccessLogRecord, AuditStore, CallRecord, QuarantineRecord, ScoreRecord, User
+from audit_store import AccessLogRecord, AuditStore, CalibrationRunRecord, CallRecord, QuarantineRecord, ScoreRecord, User
 from tests.flows.helpers import callaudit as run_cli
 from tests.leaks import find_leaks
 
@@ -128,6 +128,31 @@ def test_rescore_with_another_rubric_is_append_only(batch):
     batch["extra_output"] = batch.get("extra_output", "") + out.stdout + shown.stdout
 
 
+def test_calibration_promotes_and_flags_criteria_below_target(batch):
+    home, tmp, store = batch["home"], batch["tmp"], batch["store"]
+    grades = Path(__file__).resolve().parents[1] / "data" / "calibration_grades.csv"
+    out = callaudit(home, tmp, "calibrate", "--rubric", "core-contact-centre", "--grades", str(grades), "--as", "qa.lead", "--out", str(home / "cal"))
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert re.search(r"empathy +kappa \+0\.62 -> \+0\.62 .*BELOW TARGET", out.stdout), out.stdout
+    assert "verdict: promote" in out.stdout and (home / "rubrics" / "core-contact-centre.v3.yaml").is_file()
+    assert (home / "cal" / "calibration.html").read_text().count("data:image/png;base64") == 2
+    import pandas as pd
+
+    stats = pd.read_csv(home / "cal" / "calibration.csv").set_index("criterion")
+    assert stats.loc["greeting", "kappa_after_held_out"] == 1.0 and not stats.loc["empathy", "meets_target"]
+    with store.session() as s:
+        run = s.scalars(select(CalibrationRunRecord)).one()
+    assert (run.verdict, run.rubric_version, run.promoted_version, run.calls, run.graders) == ("promote", 2, 3, 5, 3)
+    info = callaudit(home, tmp, "info")
+    assert "core-contact-centre v3" in info.stdout  # nightly runs now score with the calibrated version
+    assert callaudit(home, tmp, "score", "--rubric", "core-contact-centre", "--as", "qa.lead", "NW-20261121-0001").returncode == 0
+    shown = callaudit(home, tmp, "show", "NW-20261121-0001", "--as", "qa.lead")
+    assert "v3" in shown.stdout and "(needs human review)" in shown.stdout
+    refused = callaudit(home, tmp, "calibrate", "--rubric", "core-contact-centre", "--grades", str(grades), "--as", "coach.billing")
+    assert refused.returncode == 2
+    batch["extra_output"] = batch.get("extra_output", "") + out.stdout + shown.stdout
+
+
 def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     from datetime import date
 
@@ -139,6 +164,8 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     import pandas as pd
 
     assert sorted(pd.read_parquet(out / "calls.parquet")["call_id"]) == sorted(GOOD_CALLS)
+    criteria = pd.read_parquet(out / "criteria.parquet")
+    assert criteria[(criteria["criterion_id"] == "empathy") & (criteria["score_id"] == criteria["score_id"].max())]["needs_review"].all()
     assert callaudit(home, tmp, "verify", "--export", str(out)).returncode == 0
     refused = callaudit(home, tmp, "export", "--from", today, "--to", today, "--as", "coach.billing")
     assert refused.returncode == 2 and "may not export" in refused.stderr
