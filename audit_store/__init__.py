@@ -15,7 +15,7 @@ from .schema import (
 )
 from .export import FORMATS, ExportResult, ManifestMismatch, export_period, verify_manifest
 from .schema import CalibrationRunRecord, ContentRecord, TombstoneRecord
-from .store import AuditStore, CallView, Retention
+from .store import AuditStore, CallView, Retention, utc_now
 
 __all__ = [
     "AccessDenied",
@@ -35,6 +35,7 @@ __all__ = [
     "Retention",
     "TombstoneRecord",
     "export_period",
+    "utc_now",
     "verify_manifest",
     "ChainBroken",
     "ChainHead",

@@ -40,13 +40,14 @@ class Action(str, Enum):
     EXPORT = "export"
     READ_ACCESS_LOG = "read_access_log"
     CALIBRATE = "calibrate"  # run a calibration and promote a rubric version
+    COACHING_REPORT = "coaching_report"  # an agent's or a team's scores with evidence
 
 
 CALL_ACTIONS = {Action.READ_CALL, Action.READ_TRANSCRIPT, Action.READ_SCORE, Action.READ_AUDIO}
 GLOBAL_GRANTS = {
     Role.ADMIN: set(Action),
     Role.COMPLIANCE_OFFICER: set(Action) - {Action.CALIBRATE},
-    Role.QA_LEAD: CALL_ACTIONS | {Action.CALIBRATE},
+    Role.QA_LEAD: CALL_ACTIONS | {Action.CALIBRATE, Action.COACHING_REPORT},
     Role.COACH: set(),
     Role.AGENT: set(),
 }
@@ -85,9 +86,15 @@ class Origin:
         return cls(socket.gethostname(), f"{program}[{os.getpid()}]", correlation_id)
 
 
-def is_allowed(user: User, action: Action, call: CallRecord | None) -> bool:
+def is_allowed(user: User, action: Action, call: CallRecord | None, scope: dict[str, str | None] | None = None) -> bool:
     if action in GLOBAL_GRANTS[user.role]:
         return True
+    if action is Action.COACHING_REPORT and scope is not None:
+        if user.role is Role.COACH:
+            return scope.get("team") is not None and scope.get("team") == user.team
+        if user.role is Role.AGENT:
+            return scope.get("agent") is not None and scope.get("agent") == (user.agent_id or user.name)
+        return False
     if call is None or action not in CALL_ACTIONS:
         return False
     if user.role is Role.COACH:
@@ -107,14 +114,18 @@ def check_access(
     purpose: str | None = None,
     origin: Origin | None = None,
     actor_name: str | None = None,
+    scope: dict[str, str | None] | None = None,
 ) -> None:
     """Log the request and raise AccessDenied if the user may not do it.
+
+    ``scope`` names the team and/or agent a report covers (a coach may report on their team,
+    an agent on themselves).
 
     The access-log row is written in ``session`` (a write transaction); a denial is committed
     before AccessDenied is raised, so it is never rolled back.
     """
     origin = origin or Origin.here()
-    allowed = user is not None and is_allowed(user, action, call)
+    allowed = user is not None and is_allowed(user, action, call, scope)
     record = AccessLogRecord(
         at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         actor=user.name if user else (actor_name or "unknown"),
@@ -140,6 +151,10 @@ def _denial_reason(user: User | None, action: Action, call: CallRecord | None) -
         return "unknown user; add the user to the config file's users: section"
     if user.role is Role.COACH and call is not None:
         return f"a coach sees only team {user.team!r}; this call belongs to team {call.team!r}"
+    if user.role is Role.COACH and action is Action.COACHING_REPORT:
+        return f"a coach sees only team {user.team!r}"
+    if user.role is Role.AGENT and action is Action.COACHING_REPORT:
+        return "an agent sees only their own report"
     if user.role is Role.AGENT and call is not None:
         return "an agent sees only their own calls"
     return f"role {user.role.value} does not grant {action.value}"

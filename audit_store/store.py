@@ -154,10 +154,32 @@ class AuditStore:
             append_row(s, row)
         return row
 
-    def check(self, user: User | None, action: Action, object_type: str, object_id: str, *, purpose: str | None = None, actor_name: str | None = None) -> None:
+    def check(self, user: User | None, action: Action, object_type: str, object_id: str, *, purpose: str | None = None,
+              actor_name: str | None = None, scope: dict[str, str | None] | None = None) -> None:
         """An access check on its own (logged), for actions that read through several calls."""
         with self.writing() as s:
-            check_access(s, user, action, object_type, object_id, purpose=purpose, actor_name=actor_name)
+            check_access(s, user, action, object_type, object_id, purpose=purpose, actor_name=actor_name, scope=scope)
+
+    def scored_calls(self, since: str, until: str, rubric_id: str, *, agent_id: str | None = None, team: str | None = None) -> list[tuple[CallRecord, Score]]:
+        """Calls processed in [since, until) with their current score under ``rubric_id``
+        (for reports; callers check access first)."""
+        with self.session() as s:
+            q = select(CallRecord).where(CallRecord.processed_at >= since, CallRecord.processed_at < until)
+            if agent_id:
+                q = q.where(CallRecord.agent_id == agent_id)
+            if team:
+                q = q.where(CallRecord.team == team)
+            out = []
+            for call in s.scalars(q.order_by(CallRecord.id)):
+                row = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == call.call_id, ScoreRecord.rubric_id == rubric_id).order_by(ScoreRecord.id.desc())).first()
+                body = _get_content(s, row.content_sha256) if row else None
+                if body:
+                    out.append((call, Score.from_dict(body)))
+            return out
+
+    def team_of_agent(self, agent_id: str) -> str | None:
+        with self.session() as s:
+            return s.scalars(select(CallRecord.team).where(CallRecord.agent_id == agent_id).order_by(CallRecord.id.desc())).first()
 
     def append_batch_run(self, *, run_id: str, started_at: str, inbox: str, counts: dict[str, int]) -> BatchRunRecord:
         with self.writing() as s:

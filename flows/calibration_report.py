@@ -3,15 +3,15 @@ page (plots inline) and a CSV of the per-criterion statistics."""
 
 from __future__ import annotations
 
-import base64
 import html
-import io
 import math
 from pathlib import Path
 
 import pandas as pd
 
 from scoring.calibration import CalibrationResult
+
+from .plots import inline_plot
 
 
 def write_report(result: CalibrationResult, out_dir: Path) -> tuple[Path, Path]:
@@ -41,21 +41,6 @@ def criteria_table(result: CalibrationResult) -> pd.DataFrame:
 
 def _r(x: float | None) -> float | None:
     return None if x is None or (isinstance(x, float) and math.isnan(x)) else round(x, 3)
-
-
-def _plot(draw) -> str:  # noqa: ANN001
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(9, 3.6), dpi=110)
-    draw(ax)
-    fig.tight_layout()
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    plt.close(fig)
-    return f'<img alt="plot" src="data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}">'
 
 
 def _page(result: CalibrationResult, table: pd.DataFrame) -> str:
@@ -102,8 +87,8 @@ td,th{{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-
 <h2 class="{result.verdict}">Verdict: {verdict}{html.escape(promoted)}</h2><ul>{reasons}</ul>
 <h2>Agreement per criterion, before and after tuning</h2>
 <p>"After" is measured only on calls each fold's parameters were not fitted on (k-fold cross-validation).</p>
-{_plot(before_after)}
-<h2>Machine against each grader</h2>{_plot(graders)}
+{inline_plot(before_after)}
+<h2>Machine against each grader</h2>{inline_plot(graders)}
 <h2>Statistics</h2>{table.to_html(index=False, border=0, na_rep="n/a")}
 <h2>Total scores</h2><p>Mean absolute error {totals.get('mae', 'n/a')}, bias (machine minus consensus) {totals.get('bias', 'n/a')}.</p>
 <table><tr><th>Shrout-Fleiss ICC (machine, consensus)</th><th></th></tr>{icc_rows}</table>

@@ -270,6 +270,33 @@ def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str 
         sys.exit(EXIT_FAILURES)
 
 
+@cli.command()
+@click.option("--agent", "agent_id", help="One agent's report.")
+@click.option("--team", help="A report per agent of the team.")
+@click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
+@click.option("--to", "end", required=True, callback=_parse_date, help="Last day, inclusive.")
+@click.option("--as", "user", required=True, help="Who reads (a coach sees their team, an agent themselves).")
+@click.option("--rubric", "rubric_id", help="Scores under this rubric (default: the config's rubric).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write (default: reports/ under the data directory).")
+@click.pass_obj
+def coach(obj, agent_id: str | None, team: str | None, start, end, user: str, rubric_id: str | None, out: Path | None) -> None:  # noqa: ANN001
+    """Write a coaching report (one HTML page) for an agent or a team; access-logged."""
+    from audit_store import AccessDenied
+
+    from .coaching import build_coaching_report, write_coaching_report
+    from .nightly import get_store
+
+    data, config = obj
+    try:
+        report = build_coaching_report(get_store(data.store_url), config.user(user), rubric_id or config.rubric, start, end,
+                                       agent_id=agent_id, team=team, actor_name=user)  # fmt: skip
+    except (AccessDenied, ValueError) as e:
+        raise CliError(str(e)) from None
+    scope = f"agent-{agent_id}" if agent_id else f"team-{team}"
+    path = write_coaching_report(report, out or data.root / "reports" / f"coaching-{scope}-{start}_{end}.html")
+    click.echo(f"wrote {path} ({len(report.agents)} agent(s))")
+
+
 @cli.command("access-log")
 @click.option("--as", "user", required=True, help="Who reads (compliance_officer or admin).")
 @click.option("--from", "start", callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")

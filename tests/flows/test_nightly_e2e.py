@@ -153,6 +153,36 @@ def test_calibration_promotes_and_flags_criteria_below_target(batch):
     batch["extra_output"] = batch.get("extra_output", "") + out.stdout + shown.stdout
 
 
+def test_coaching_report_for_a_team_traces_to_the_store_and_renders(batch):
+    from datetime import date
+
+    from tests.flows.browser import distinct_colours, render
+
+    home, tmp, store = batch["home"], batch["tmp"], batch["store"]
+    today = date.today().isoformat()
+    page = home / "reports" / "billing.html"
+    before = store.count(AccessLogRecord)
+    out = callaudit(home, tmp, "coach", "--team", "billing", "--from", "2026-11-01", "--to", today, "--as", "coach.billing", "--out", str(page))
+    assert out.returncode == 0, out.stderr
+    assert store.count(AccessLogRecord) == before + 1  # one row per report generation
+    html_text = page.read_text()
+    for agent, call_id in (("a.khan", "NW-20261121-0001"), ("m.lee", "NW-20261121-0003")):
+        total, _, _ = store.score_total(call_id, "core-contact-centre")
+        shown = re.search(rf'id="agent-{re.escape(agent)}".*?class="agent-mean">([\d.]+)<', html_text, re.S)
+        assert shown and float(shown.group(1)) == total, agent
+    assert "Critical failures" in html_text and "no_card_read_back" in html_text  # m.lee's read-back
+    assert "j.osei" not in html_text  # another team's agent
+    dom = render(page, tmp / "coaching.png")
+    assert "<title>Coaching report — team billing" in dom
+    assert distinct_colours(tmp / "coaching.png") > 50  # text, plot and colours, not a blank page
+    denied = callaudit(home, tmp, "coach", "--team", "collections", "--from", "2026-11-01", "--to", today, "--as", "coach.billing")
+    assert denied.returncode == 2 and "team" in denied.stderr
+    with store.session() as s:
+        last = s.scalars(select(AccessLogRecord).order_by(AccessLogRecord.id.desc())).first()
+    assert (last.action, last.outcome, last.object_id) == ("coaching_report", "denied", "collections")
+    assert callaudit(home, tmp, "coach", "--agent", "m.lee", "--from", "2026-11-01", "--to", today, "--as", "a.khan").returncode == 2
+
+
 def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     from datetime import date
 
