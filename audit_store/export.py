@@ -10,7 +10,6 @@ access-checked, logged read; because it includes the access log, reading the log
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -81,9 +80,10 @@ def export_period(
     files = [_write_table(df, out_dir / f"{name}.{fmt}", fmt) for name, df in tables.items()]
     chain_path = out_dir / "chain.json"
     chain_path.write_text(json.dumps(chain, indent=2) + "\n")
+    files.append(chain_path)
     summary = out_dir / "summary.html"
-    summary.write_text(_summary_html(period, tables, chain, user.name if user else "unknown"))
-    files += [chain_path, summary]
+    summary.write_text(render_audit_report(period, tables, chain, user.name if user else "unknown", {p.name: _sha256(p) for p in files}))
+    files.append(summary)
     manifest = out_dir / "manifest.json"
     manifest.write_text(
         json.dumps(
@@ -177,35 +177,46 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _summary_html(period: str, tables: dict[str, pd.DataFrame], chain: dict, who: str) -> str:
-    scores, findings, quarantine, access = tables["scores"], tables["findings"], tables["quarantine"], tables["access_log"]
-    current = scores[scores["current"]] if len(scores) else scores
-    verdict = "verified" if chain["verified"] else f"FAILED: {chain['error']}"
-    rows = [
-        ("Calls processed", len(tables["calls"])),
-        ("Calls quarantined", len(quarantine)),
-        ("Auto-failed calls", int(current["auto_fail"].sum()) if len(current) else 0),
-        ("PCI findings (card data read back)", int((findings["kind"] == "PCI_READ_BACK").sum()) if len(findings) else 0),
-        ("Access-log entries (denied)", f"{len(access)} ({int((access['outcome'] == 'denied').sum()) if len(access) else 0})"),
-        ("Hash chains", verdict),
-    ]
-    redaction = tables["redaction_summary"].drop(columns=["call_id"], errors="ignore").sum(numeric_only=True)
-    heads = "".join(f"<tr><td>{html.escape(h['table'])}</td><td>{h['rows']}</td><td><code>{h['head']}</code></td></tr>" for h in chain["heads"])
-    def table(df: pd.DataFrame) -> str:
-        return df.to_html(index=False, border=0, escape=True, na_rep="") if len(df) else "<p>None.</p>"
+def render_audit_report(period: str, tables: dict[str, pd.DataFrame], chain: dict, who: str, file_hashes: dict[str, str]) -> str:
+    """The compliance audit report: one self-contained page (inline CSS and plot), printable."""
+    from importlib import resources
 
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>callaudit export {html.escape(period)}</title>
-<style>body{{font:14px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;color:#222}}
-table{{border-collapse:collapse;margin:.5em 0 1.5em}}td,th{{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}}
-th{{background:#f4f4f4}}code{{font-size:12px}}.bad{{color:#b00}}</style></head><body>
-<h1>callaudit audit export</h1><p>Period {html.escape(period)} (UTC) — generated {html.escape(chain['verified_at'])} for {html.escape(who)}.</p>
-<h2>Summary</h2><table>{"".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>" for k, v in rows)}</table>
-<h2>Redactions by entity type</h2>{table(redaction.rename("count").reset_index().rename(columns={"index": "entity type"}))}
-<h2>Findings</h2>{table(findings)}
-<h2>Quarantined calls</h2>{table(quarantine)}
-<h2>Access log</h2>{table(access)}
-<h2>Chain heads (anchor)</h2><p>Keep these outside the database: a later export whose chains do not extend these heads shows tampering.</p>
-<table><tr><th>table</th><th>rows</th><th>head SHA-256</th></tr>{heads}</table>
-</body></html>
-"""
+    from jinja2 import Environment, select_autoescape
+
+    from .plots import inline_plot
+
+    scores, findings, quarantine, access, criteria = tables["scores"], tables["findings"], tables["quarantine"], tables["access_log"], tables["criteria"]
+    current = scores[scores["current"]] if len(scores) else scores
+    redaction = tables["redaction_summary"].drop(columns=["call_id"], errors="ignore").sum(numeric_only=True).astype(int)
+    redactions = sorted(((str(k), int(v)) for k, v in redaction.items() if v), key=lambda kv: -kv[1])
+    team_of = dict(zip(tables["calls"]["call_id"], tables["calls"]["team"].fillna("-"), strict=False)) if len(tables["calls"]) else {}
+    violations: dict[str, dict[str, int]] = {}
+    if len(criteria):
+        current_ids = set(current["id"]) if len(current) else set()
+        failed = criteria[(criteria["score_id"].isin(current_ids)) & (criteria["answer"] != "N/A") & (criteria["points"] < criteria["max_points"])]
+        for _, row in failed.iterrows():
+            team = team_of.get(row["call_id"], "-")
+            violations.setdefault(row["criterion_id"], {}).setdefault(team, 0)
+            violations[row["criterion_id"]][team] += 1
+    teams = sorted({t for row in violations.values() for t in row})
+    access_summary = []
+    if len(access):
+        grouped = access.groupby(["actor", "role", "action", "outcome"]).size().unstack("outcome", fill_value=0).reset_index()
+        access_summary = [{"actor": r["actor"], "role": r["role"], "action": r["action"], "allowed": int(r.get("allowed", 0)), "denied": int(r.get("denied", 0))} for _, r in grouped.iterrows()]
+
+    def draw(ax) -> None:  # noqa: ANN001
+        ax.barh([k for k, _ in redactions][::-1], [v for _, v in redactions][::-1], color="#2f6fb3")
+        ax.set_xlabel("redactions")
+
+    env = Environment(autoescape=select_autoescape(["html", "j2"]))
+    template = env.from_string(resources.files("audit_store").joinpath("templates/audit_report.html.j2").read_text())
+    return template.render(
+        period=period, generated_at=chain["verified_at"], who=who, chain=chain,
+        calls=len(tables["calls"]), quarantined=len(quarantine),
+        pci_findings=int((findings["kind"] == "PCI_READ_BACK").sum()) if len(findings) else 0,
+        auto_failed=int(current["auto_fail"].sum()) if len(current) else 0,
+        findings=findings.to_dict("records"), redactions=redactions,
+        redaction_plot=inline_plot(draw, size=(8, 0.4 + 0.35 * max(1, len(redactions)))) if redactions else "",
+        violations=sorted(violations.items(), key=lambda kv: -sum(kv[1].values())), teams=teams,
+        quarantine=quarantine.to_dict("records"), access=access_summary, files=sorted(file_hashes.items()),
+    )  # fmt: skip

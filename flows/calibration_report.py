@@ -11,7 +11,7 @@ import pandas as pd
 
 from scoring.calibration import CalibrationResult
 
-from .plots import inline_plot
+from audit_store.plots import inline_plot
 
 
 def write_report(result: CalibrationResult, out_dir: Path) -> tuple[Path, Path]:

@@ -14,7 +14,7 @@ from jinja2 import Environment, select_autoescape
 from audit_store import Action, AuditStore, CallRecord, User, utc_now
 from scoring import Score
 
-from .plots import inline_plot
+from audit_store.plots import inline_plot
 
 WEAKEST = 3  # criteria shown with evidence
 EXCERPTS = 3  # evidence excerpts per weak criterion

@@ -33,7 +33,9 @@ def test_export_opens_in_pandas_and_matches_the_store(store: AuditStore, redacte
     manifest = json.loads(result.manifest.read_text())
     assert chain["verified"] and manifest["chain_heads"]["scores"] == next(h["head"] for h in chain["heads"] if h["table"] == "scores")
     verify_manifest(result.manifest)
-    assert "callaudit audit export" in (tmp_path / "out" / "summary.html").read_text()
+    page = (tmp_path / "out" / "summary.html").read_text()
+    assert '<b id="calls-processed">4</b>' in page and '<b id="pci-findings" class="bad">2</b>' in page
+    assert manifest["files"]["calls." + fmt] in page  # the page carries the data files' hashes
 
 
 def test_tampered_export_file_fails_the_manifest(store: AuditStore, redacted_samples, tmp_path):

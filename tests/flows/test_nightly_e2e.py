@@ -148,6 +148,14 @@ def test_calibration_promotes_and_flags_criteria_below_target(batch):
     assert callaudit(home, tmp, "score", "--rubric", "core-contact-centre", "--as", "qa.lead", "NW-20261121-0001").returncode == 0
     shown = callaudit(home, tmp, "show", "NW-20261121-0001", "--as", "qa.lead")
     assert "v3" in shown.stdout and "(needs human review)" in shown.stdout
+    from datetime import date
+
+    today = date.today().isoformat()
+    exported = callaudit(home, tmp, "export", "--from", today, "--to", today, "--format", "json", "--as", "compliance", "--out", str(home / "exports" / "cal"))
+    assert exported.returncode == 0
+    criteria = pd.read_json(home / "exports" / "cal" / "criteria.json")
+    latest = criteria[criteria["score_id"] == criteria["score_id"].max()].set_index("criterion_id")
+    assert bool(latest.loc["empathy", "needs_review"]) and not bool(latest.loc["greeting", "needs_review"])
     refused = callaudit(home, tmp, "calibrate", "--rubric", "core-contact-centre", "--grades", str(grades), "--as", "coach.billing")
     assert refused.returncode == 2
     batch["extra_output"] = batch.get("extra_output", "") + out.stdout + shown.stdout
@@ -194,9 +202,13 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     import pandas as pd
 
     assert sorted(pd.read_parquet(out / "calls.parquet")["call_id"]) == sorted(GOOD_CALLS)
-    criteria = pd.read_parquet(out / "criteria.parquet")
-    assert criteria[(criteria["criterion_id"] == "empathy") & (criteria["score_id"] == criteria["score_id"].max())]["needs_review"].all()
     assert callaudit(home, tmp, "verify", "--export", str(out)).returncode == 0
+    from tests.flows.browser import distinct_colours, render
+
+    dom = render(out / "summary.html", tmp / "audit.png")
+    assert "<title>Compliance audit report" in dom
+    assert '<b id="calls-processed">5</b>' in dom and '<b id="calls-quarantined">8</b>' in dom and 'id="chain" class="ok">verified' in dom
+    assert distinct_colours(tmp / "audit.png") > 50
     refused = callaudit(home, tmp, "export", "--from", today, "--to", today, "--as", "coach.billing")
     assert refused.returncode == 2 and "may not export" in refused.stderr
     log = callaudit(home, tmp, "access-log", "--as", "compliance", "--from", today)
