@@ -66,6 +66,10 @@ CALLS = {
             "team": "customer-care",
             "started_at": "2026-11-21T10:05:00Z",
             "agent_channel": 1,
+            # known values: redaction finds them wherever said; the leak tests prove they are
+            # stored nowhere (the phone is a planted value)
+            "customer_name": "Daniel Brooks",
+            "customer_phone": "415-555-0132",
         },
         "layout": "stereo",
         "turns": [

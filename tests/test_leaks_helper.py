@@ -19,6 +19,13 @@ def test_finds_short_values_only_as_whole_numbers(tmp_path: Path):
     assert find_leaks(tmp_path, PLANTED)
 
 
+def test_short_values_inside_identifiers_are_not_leaks(tmp_path: Path):
+    (tmp_path / "ids.txt").write_text("run f064efb1-0737-428a-87c5-ccd543e0b1e0 at 2026-08-27 08:27:07.737+00:00 sha 0737" + "ab" * 20)
+    assert find_leaks(tmp_path, PLANTED) == []
+    (tmp_path / "bad.txt").write_text("run f064efb1-0737-428a-87c5-ccd543e0b1e0: customer said 7-3-7")
+    assert find_leaks(tmp_path, PLANTED)
+
+
 def test_finds_values_inside_sqlite_databases(tmp_path: Path):
     import sqlite3
 

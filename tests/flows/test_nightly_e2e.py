@@ -41,7 +41,7 @@ def batch(tmp_path_factory):
     (inbox / "corrupt.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt " + os.urandom(2048))
     (inbox / "notes.txt").write_text("not a call")
     sf.write(str(inbox / "silent.wav"), np.zeros((16000 * 5, 2), np.float32), 16000)
-    first = callaudit(home, tmp, "run", "--inbox", str(inbox))
+    first = callaudit(home, tmp, "-v", "run", "--inbox", str(inbox))  # verbose: Prefect's INFO logs reach its database, which the leak test searches
     second = callaudit(home, tmp, "run", "--inbox", str(inbox))
     return {"home": home, "tmp": tmp, "first": first, "second": second, "store": AuditStore(f"sqlite:///{home / 'store.db'}")}
 
@@ -238,6 +238,9 @@ def test_no_planted_value_leaks_anywhere(batch, planted):
         for stream in ("stdout", "stderr")
     }
     outputs["show output"] = batch.get("extra_output", "")
-    assert (batch["home"] / "prefect").is_dir()  # Prefect's home is inside ours, and is searched
+    import sqlite3
+
+    prefect_db = batch["home"] / "prefect" / "prefect.db"
+    assert sqlite3.connect(prefect_db).execute("select count(*) from log").fetchone()[0] > 0  # the logs are there to search
     leaks = find_leaks(batch["home"], planted, outputs) + find_leaks(batch["tmp"], planted)
     assert leaks == []
