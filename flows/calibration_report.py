@@ -34,6 +34,7 @@ def criteria_table(result: CalibrationResult) -> pd.DataFrame:
             "parameter": c.fit.parameter or "", "default": c.fit.default, "fitted": c.fit.fitted, "folds": c.fit.folds,
             "graders_alpha": _r(c.graders_alpha), "graders_fleiss": _r(c.graders_fleiss) if c.graders_fleiss is not None else None,
             **{f"kappa_vs_{g}": _r(k) for g, k in c.machine_vs_graders.items()},
+            **{f"{g}_vs_consensus": _r(k) for g, k in c.graders_vs_consensus.items()},
             "disagreements": len(c.disagreements), "meets_target": c.passed,
         })  # fmt: skip
     return pd.DataFrame(rows)
@@ -59,12 +60,12 @@ def _page(result: CalibrationResult, table: pd.DataFrame) -> str:
         ax.legend(fontsize=7, loc="lower left")
 
     def graders(ax) -> None:  # noqa: ANN001
-        cols = [c for c in table.columns if c.startswith("kappa_vs_")]
+        cols = [c for c in table.columns if c.endswith("_vs_consensus")]
         width = 0.8 / max(len(cols), 1)
         for i, col in enumerate(cols):
-            ax.bar(x - 0.4 + width * (i + 0.5), table[col].fillna(0), width, label=col.removeprefix("kappa_vs_"))
+            ax.bar(x - 0.4 + width * (i + 0.5), table[col].fillna(0), width, label=col.removesuffix("_vs_consensus"))
         ax.set_xticks(x, names, rotation=30, ha="right", fontsize=8)
-        ax.set_ylabel("kappa: machine vs grader")
+        ax.set_ylabel("kappa: grader vs the others")
         ax.set_ylim(-1, 1.05)
         ax.legend(fontsize=7, loc="lower left")
 
@@ -88,7 +89,8 @@ td,th{{padding:.25em .6em;border-bottom:1px solid #ddd;text-align:left;vertical-
 <h2>Agreement per criterion, before and after tuning</h2>
 <p>"After" is measured only on calls each fold's parameters were not fitted on (k-fold cross-validation).</p>
 {inline_plot(before_after)}
-<h2>Machine against each grader</h2>{inline_plot(graders)}
+<h2>Each grader against the consensus of the others</h2>
+<p>How consistent the human graders are with each other; the machine's kappa against each grader is in the table below.</p>{inline_plot(graders)}
 <h2>Statistics</h2>{table.to_html(index=False, border=0, na_rep="n/a")}
 <h2>Total scores</h2><p>Mean absolute error {totals.get('mae', 'n/a')}, bias (machine minus consensus) {totals.get('bias', 'n/a')}.</p>
 <table><tr><th>Shrout-Fleiss ICC (machine, consensus)</th><th></th></tr>{icc_rows}</table>

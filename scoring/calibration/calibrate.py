@@ -31,6 +31,7 @@ class CriterionCalibration:
     target_kappa: float
     fit: Fit
     machine_vs_graders: dict[str, float]  # kappa per grader (weighted for ordinal scales)
+    graders_vs_consensus: dict[str, float]  # each grader against the others' consensus
     graders_alpha: float  # Krippendorff's alpha among the human graders
     graders_fleiss: float | None  # Fleiss' kappa, when every call has the same number of grades
     confusion: dict[str, dict[str, int]]  # machine answer -> consensus answer -> count
@@ -87,6 +88,12 @@ def calibrate(rubric: Rubric, contexts: dict[str, CallContext], grades: GradeSet
                            weights, order if ordinal else None)
             for g in graders
         }  # fmt: skip
+        vs_consensus = {}
+        for g in graders:
+            others = GradeSet({k: {o: a for o, a in by.items() if o != g} for k, by in grades.answers.items() if k[1] == criterion.id and len(by) > 1})
+            rest = others.consensus(rubric)
+            keys = [(c, criterion.id) for c in human if (c, criterion.id) in per_grader[g] and (c, criterion.id) in rest]
+            vs_consensus[g] = cohen_kappa([_label(per_grader[g][k]) for k in keys], [_label(rest[k]) for k in keys], weights, order if ordinal else None)
         matrix = [[_label(per_grader[g][(c, criterion.id)]) if (c, criterion.id) in per_grader[g] else None for c in human] for g in graders]
         alpha = krippendorff_alpha(matrix, "nominal") if len(graders) > 1 else math.nan
         counts = [[sum(1 for g in graders if (c, criterion.id) in per_grader[g] and _label(per_grader[g][(c, criterion.id)]) == a) for a in order] for c in human]
@@ -102,7 +109,7 @@ def calibrate(rubric: Rubric, contexts: dict[str, CallContext], grades: GradeSet
                 disagreements.append(Disagreement(c, machine[c], human[c], ev[0].start if ev else None, ev[0].quote if ev else None))
         value = fit.kappa_after
         passed = value >= criterion.target_kappa if not math.isnan(value) else fit.agreement_after == 1.0
-        results.append(CriterionCalibration(criterion.id, criterion.critical, criterion.target_kappa, fit, vs_graders, alpha, fleiss, confusion, disagreements, passed))
+        results.append(CriterionCalibration(criterion.id, criterion.critical, criterion.target_kappa, fit, vs_graders, vs_consensus, alpha, fleiss, confusion, disagreements, passed))
         if fit.parameter:
             fitted_params[criterion.id] = (fit.parameter, fit.fitted)
 

@@ -59,6 +59,9 @@ def test_gate_promotes_with_fitted_parameters_and_flags_nothing_when_on_target(c
     assert not any(c.needs_review for _, c in calibrated.criteria())
     dead_air = result.criteria[0]
     assert set(dead_air.machine_vs_graders) == {"g1", "g2", "g3"} and dead_air.graders_alpha < 1.0 and dead_air.graders_fleiss is not None
+    # g3 graded one call differently: against the others' consensus (a tie goes to the stricter
+    # answer) every grader then agrees on all but that call
+    assert all(0.5 < k < 1.0 for k in dead_air.graders_vs_consensus.values())
 
 
 def test_gate_refuses_when_a_critical_criterion_misses_its_target(contexts):
