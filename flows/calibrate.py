@@ -7,8 +7,6 @@ from pathlib import Path
 from prefect import flow
 from prefect.runtime import flow_run
 
-from audit_store import Origin
-
 from .calibration import CalibrationOutcome, run_calibration
 from .config import Home
 from .nightly import get_store
@@ -18,6 +16,5 @@ from .nightly import get_store
 def calibration_flow(rubric: str, grades: str, user: str, out: str | None = None, home: str | None = None, promote: bool = True) -> CalibrationOutcome:
     data = Home.resolve(home)
     config = data.load_config()
-    Origin.PROGRAM = Origin.PROGRAM or "callaudit"
     out_dir = Path(out) if out else data.root / "calibration" / f"{rubric}-{flow_run.id or 'local'}"
     return run_calibration(get_store(data.store_url), data.root, config.user(user), rubric, Path(grades), out_dir, promote=promote, actor_name=user)

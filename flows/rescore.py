@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audit_store import AuditStore, NotFound, User
+from audit_store import AuditStore, User
 from scoring import Rubric, score_call
 
 
@@ -34,4 +34,4 @@ def rescore_calls(store: AuditStore, user: User | None, rubric: Rubric, call_ids
     return out
 
 
-__all__ = ["NotFound", "Rescored", "rescore_calls"]
+__all__ = ["Rescored", "rescore_calls"]

@@ -29,12 +29,12 @@ TEENS = {
 TENS = {"twenty": "2", "thirty": "3", "forty": "4", "fifty": "5", "sixty": "6", "seventy": "7", "eighty": "8", "ninety": "9"}
 MULTIPLIERS = {"double": 2, "triple": 3}
 MAX_INTERJECTION_WORDS = 3  # a context block of up to this many words does not end a digit run
-# Words that are digits only within a run of digits: "oh" (zero; it may also start one), and
-# what Whisper writes for a digit it mishears ("free" for three, "for" for four, "to" for two,
-# "won", "ate", "niner"), which count only between digits: "oh, okay", "pay for 3 months" and
-# "50 to 60" keep their words, "4916, free-free 8506" is one run.
+# "oh" is a zero (it is in UNITS) but a run of "oh"s alone is no number ("oh, okay").
 ZERO_WORDS = {"oh", "o"}
-WEAK_DIGITS = {"oh": "0", "o": "0", "free": "3", "tree": "3", "for": "4", "fore": "4", "to": "2", "too": "2", "won": "1", "ate": "8", "niner": "9"}
+# What Whisper writes for a digit it mishears ("free" for three, "for" for four, "to" for two):
+# digits only between digits of a written digit list, so "pay for 3 months" and "50 to 60" keep
+# their words while "4916, free-free 8506" is one run.
+WEAK_DIGITS = {"free": "3", "tree": "3", "for": "4", "fore": "4", "to": "2", "too": "2", "won": "1", "ate": "8", "niner": "9"}
 TLDS = r"(?:com|org|net|edu|gov|io|co|uk|us|ca|de|fr|info|biz|me)"
 
 _TOKEN = re.compile(r"⟦[^⟧]*⟧|\d+|[A-Za-z]+|\s+|.", re.S)
@@ -212,4 +212,4 @@ def _read_item(tokens: list[tuple[int, int, str]], j: int) -> tuple[tuple[str, s
 
 
 def _is_homophone(word: str) -> bool:
-    return word.lower() in WEAK_DIGITS and word.lower() not in ZERO_WORDS
+    return word.lower() in WEAK_DIGITS
