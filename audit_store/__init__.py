@@ -2,7 +2,7 @@
 
 from .access import Action, Origin, Role, User, check_access, is_allowed
 from .chain import ChainHead, canonical_json, verify_chain
-from .errors import AccessDenied, AppendOnlyViolation, AuditStoreError, ChainBroken, NotFound
+from .errors import AccessDenied, AlreadyStored, AppendOnlyViolation, AuditStoreError, ChainBroken, NotFound
 from .schema import (
     AccessLogRecord,
     BatchRunRecord,
@@ -14,12 +14,13 @@ from .schema import (
     TranscriptRecord,
 )
 from .export import FORMATS, ExportResult, ManifestMismatch, export_period, verify_manifest
-from .schema import CalibrationRunRecord, ContentRecord, TombstoneRecord
+from .schema import CalibrationRunRecord, ContentRecord, OriginalRecord, TombstoneRecord
 from .store import AuditStore, CallView, Retention, utc_now
 
 __all__ = [
     "AccessDenied",
     "AccessLogRecord",
+    "AlreadyStored",
     "Action",
     "AppendOnlyViolation",
     "AuditStore",
@@ -32,6 +33,7 @@ __all__ = [
     "ExportResult",
     "FORMATS",
     "ManifestMismatch",
+    "OriginalRecord",
     "Retention",
     "TombstoneRecord",
     "export_period",

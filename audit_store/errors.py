@@ -23,3 +23,11 @@ class AccessDenied(AuditStoreError):
 
 class NotFound(AuditStoreError):
     """No such call (or object) in the store."""
+
+
+class AlreadyStored(AuditStoreError):
+    """The recording is already in the store (another batch stored it first); nothing was written."""
+
+    def __init__(self, call_id: str) -> None:
+        self.call_id = call_id
+        super().__init__(f"call {call_id} is already stored")

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from .access import Action, Origin, User, check_access
 from .chain import canonical_json
 from .errors import AuditStoreError, ChainBroken
-from .schema import AccessLogRecord, CallRecord, ContentRecord, EntityRecord, FindingRecord, QuarantineRecord, ScoreRecord, TombstoneRecord
+from .schema import AccessLogRecord, CallRecord, ContentRecord, EntityRecord, FindingRecord, OriginalRecord, QuarantineRecord, ScoreRecord, TombstoneRecord
 from .store import AuditStore, utc_now
 
 FORMATS = ("csv", "parquet", "json")
@@ -125,6 +125,7 @@ def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame
         quarantine = list(s.scalars(select(QuarantineRecord).where(QuarantineRecord.created_at >= since, QuarantineRecord.created_at < until).order_by(QuarantineRecord.id)))
         access = list(s.scalars(select(AccessLogRecord).where(AccessLogRecord.at >= since, AccessLogRecord.at < until).order_by(AccessLogRecord.id)))
         tombstones = list(s.scalars(select(TombstoneRecord).where(TombstoneRecord.purged_at >= since, TombstoneRecord.purged_at < until).order_by(TombstoneRecord.id)))
+        originals = list(s.scalars(select(OriginalRecord).where(OriginalRecord.at >= since, OriginalRecord.at < until).order_by(OriginalRecord.id)))
         bodies = {c.sha256: json.loads(c.body) for c in s.scalars(select(ContentRecord).where(ContentRecord.sha256.in_([x.content_sha256 for x in scores])))}
 
     superseded = {x.supersedes for x in scores if x.supersedes}
@@ -156,6 +157,7 @@ def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame
         "quarantine": _frame(quarantine, ["created_at", "source", "error_type", "reason", "audio_sha256", "run_id", "id"]),
         "access_log": _frame(access, ["at", "actor", "role", "action", "object_type", "object_id", "outcome", "purpose", "host", "process", "correlation_id", "detail", "id"]),
         "tombstones": _frame(tombstones, ["purged_at", "kind", "call_id", "target_sha256", "reason", "actor", "id"]),
+        "originals": _frame(originals, ["at", "call_id", "source", "source_sha256", "action", "vault_path", "expires_at", "run_id", "id"]),
     }
 
 

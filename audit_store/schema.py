@@ -152,7 +152,7 @@ class TombstoneRecord(Chained, Base):
     """What a retention purge removed, when and why."""
 
     __tablename__ = "tombstones"
-    kind: Mapped[str] = mapped_column(String(20))  # "transcript", "score" or "redacted_audio"
+    kind: Mapped[str] = mapped_column(String(20))  # "transcript", "score", "redacted_audio" or "original"
     call_id: Mapped[str] = mapped_column(String(200), index=True)
     target: Mapped[str] = mapped_column(Text)  # the content digest, or the audio file's path
     target_sha256: Mapped[str] = mapped_column(String(64), index=True)
@@ -180,9 +180,24 @@ class CalibrationRunRecord(Chained, Base):
     created_at: Mapped[str] = mapped_column(String(40))
 
 
+class OriginalRecord(Chained, Base):
+    """What happened to an original (unredacted) recording or its sidecar after its call was
+    stored: deleted, moved to the vault until ``expires_at``, or kept in the inbox."""
+
+    __tablename__ = "originals"
+    call_id: Mapped[str] = mapped_column(String(200), index=True)
+    source: Mapped[str] = mapped_column(Text)  # the file's name in the inbox
+    source_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(20))  # "deleted", "vaulted" or "kept"
+    vault_path: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[str | None] = mapped_column(String(40))
+    at: Mapped[str] = mapped_column(String(40))
+    run_id: Mapped[str | None] = mapped_column(String(64))
+
+
 CHAINED_TABLES = [
     CallRecord, TranscriptRecord, EntityRecord, FindingRecord, ScoreRecord,
-    QuarantineRecord, AccessLogRecord, BatchRunRecord, TombstoneRecord, CalibrationRunRecord,
+    QuarantineRecord, AccessLogRecord, BatchRunRecord, TombstoneRecord, CalibrationRunRecord, OriginalRecord,
 ]  # fmt: skip
 
 Index("ix_scores_call_rubric", ScoreRecord.call_id, ScoreRecord.rubric_id)

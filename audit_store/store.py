@@ -8,6 +8,7 @@ every table, and by an ORM guard that refuses to flush a changed or deleted row.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,13 +24,14 @@ from scoring import Score
 
 from .access import Action, Origin, User, check_access
 from .chain import ChainHead, append_row, canonical_json, sha256_text, verify_chain
-from .errors import AppendOnlyViolation, NotFound
+from .errors import AlreadyStored, AppendOnlyViolation, NotFound
 from .migrate import upgrade
 from .schema import (
     AccessLogRecord,
     BatchRunRecord,
     CalibrationRunRecord,
     CallRecord,
+    OriginalRecord,
     EntityRecord,
     FindingRecord,
     ContentRecord,
@@ -39,7 +41,9 @@ from .schema import (
     TranscriptRecord,
 )
 
-SQLITE_BUSY_TIMEOUT = 30_000  # ms a writer waits for another writer's lock
+# ms a writer waits for another writer's lock before "database is locked" (a transient failure
+# the batch retries with backoff); CALLAUDIT_SQLITE_BUSY_TIMEOUT_MS overrides it.
+SQLITE_BUSY_TIMEOUT = int(os.environ.get("CALLAUDIT_SQLITE_BUSY_TIMEOUT_MS", "30000"))
 WRITE_OPTION = "callaudit_write"
 
 
@@ -104,6 +108,8 @@ class AuditStore:
         """Store one processed call and all its results in one transaction (all or nothing)."""
         audio = [{"path": str(p), "sha256": _sha256_file(p)} for p in redacted_audio]
         with self.writing() as s:
+            if s.scalars(select(CallRecord.id).where(CallRecord.audio_sha256 == audio_sha256)).first() is not None:
+                raise AlreadyStored(call_id)  # a concurrent batch stored this recording first
             call = CallRecord(
                 call_id=call_id, audio_sha256=audio_sha256, sources=canonical_json(sources), agent_id=agent_id, team=team,
                 started_at=started_at, duration=transcript.duration, processed_at=utc_now(),
@@ -181,17 +187,52 @@ class AuditStore:
         with self.session() as s:
             return s.scalars(select(CallRecord.team).where(CallRecord.agent_id == agent_id).order_by(CallRecord.id.desc())).first()
 
-    def append_batch_run(self, *, run_id: str, started_at: str, inbox: str, counts: dict[str, int]) -> BatchRunRecord:
+    def append_batch_run(self, *, run_id: str, started_at: str, inbox: str, summary: dict) -> BatchRunRecord:
+        """Record a finished batch. ``summary`` (stored as canonical JSON in the ``counts``
+        column): counts by status, audio and wall seconds, seconds per stage, failures by reason."""
         with self.writing() as s:
-            row = BatchRunRecord(run_id=run_id, started_at=started_at, finished_at=utc_now(), inbox=inbox, counts=canonical_json(counts))
+            row = BatchRunRecord(run_id=run_id, started_at=started_at, finished_at=utc_now(), inbox=inbox, counts=canonical_json(summary))
             append_row(s, row)
         return row
+
+    def append_original(self, *, call_id: str, source: str, source_sha256: str, action: str, vault_path: str | None = None,
+                        expires_at: str | None = None, run_id: str | None = None) -> OriginalRecord:  # fmt: skip
+        """Record what happened to an original recording (or its sidecar) after its call was stored."""
+        if action not in ("deleted", "vaulted", "kept"):
+            raise ValueError(f"unknown originals action {action!r}")
+        with self.writing() as s:
+            row = OriginalRecord(call_id=call_id, source=source, source_sha256=source_sha256, action=action, vault_path=vault_path,
+                                 expires_at=expires_at, at=utc_now(), run_id=run_id)  # fmt: skip
+            append_row(s, row)
+        return row
+
+    def originals(self, call_id: str | None = None) -> list[OriginalRecord]:
+        with self.session() as s:
+            q = select(OriginalRecord).order_by(OriginalRecord.id)
+            return list(s.scalars(q.where(OriginalRecord.call_id == call_id) if call_id else q))
+
+    def batch_runs(self, limit: int = 20, run_id: str | None = None) -> list[BatchRunRecord]:
+        """The latest batch runs, newest first (or the run(s) with this id or id prefix)."""
+        with self.session() as s:
+            q = select(BatchRunRecord).order_by(BatchRunRecord.id.desc()).limit(limit)
+            if run_id:
+                q = q.where(BatchRunRecord.run_id.startswith(run_id))
+            return list(s.scalars(q))
 
     # --- reads without content (no access log: they return no transcript, score or audio) --
 
     def processed_call(self, audio_sha256: str) -> CallRecord | None:
         with self.session() as s:
             return s.scalars(select(CallRecord).where(CallRecord.audio_sha256 == audio_sha256)).first()
+
+    def redacted_audio_paths(self) -> list[str]:
+        """Every redacted audio file a stored call points to (purged ones included)."""
+        with self.session() as s:
+            return [a["path"] for raw in s.scalars(select(CallRecord.redacted_audio)) for a in json.loads(raw)]
+
+    def quarantined_in_run(self, run_id: str) -> list[QuarantineRecord]:
+        with self.session() as s:
+            return list(s.scalars(select(QuarantineRecord).where(QuarantineRecord.run_id == run_id).order_by(QuarantineRecord.id)))
 
     def quarantined(self, since: str | None = None) -> list[QuarantineRecord]:
         with self.session() as s:
@@ -296,6 +337,12 @@ class AuditStore:
                         Path(audio["path"]).unlink(missing_ok=True)
                         tombstones.append(_tombstone(s, "redacted_audio", call.call_id, audio["path"], audio["sha256"], retention.redacted_audio_days, actor, now))
                         purged.add(audio["sha256"])
+            for original in s.scalars(select(OriginalRecord).where(OriginalRecord.action == "vaulted").order_by(OriginalRecord.id)):
+                if original.source_sha256 in purged or not original.expires_at or datetime.fromisoformat(original.expires_at) > now:
+                    continue
+                Path(original.vault_path).unlink(missing_ok=True)
+                tombstones.append(_tombstone(s, "original", original.call_id, original.vault_path, original.source_sha256, 0, actor, now, reason="vault expiry reached"))
+                purged.add(original.source_sha256)
         return tombstones
 
     def verify(self) -> list[ChainHead]:
@@ -347,10 +394,10 @@ def _purge_content(s: Session, kind: str, call_id: str, digest: str, purged: set
     return [_tombstone(s, kind, call_id, digest, digest, days, actor, now)]
 
 
-def _tombstone(s: Session, kind: str, call_id: str, target: str, digest: str, days: int, actor: str, now: datetime) -> TombstoneRecord:
+def _tombstone(s: Session, kind: str, call_id: str, target: str, digest: str, days: int, actor: str, now: datetime, reason: str | None = None) -> TombstoneRecord:
     row = TombstoneRecord(
         kind=kind, call_id=call_id, target=target, target_sha256=digest, purged_at=now.isoformat(timespec="microseconds"),
-        reason=f"retention: {kind.replace('_', ' ')} kept {days} days", actor=actor,
+        reason=reason or f"retention: {kind.replace('_', ' ')} kept {days} days", actor=actor,
     )  # fmt: skip
     append_row(s, row)
     return row
@@ -377,7 +424,7 @@ def _score_row(s: Session, score: Score, supersedes: int | None) -> ScoreRecord:
 def _make_engine(url: str) -> Engine:
     if url.startswith("sqlite:///"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT / 1000})
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT / 1000}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn, _record) -> None:  # noqa: ANN001
@@ -394,7 +441,7 @@ def _make_engine(url: str) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def _refuse_changes(session: Session, _ctx, _instances) -> None:  # noqa: ANN001

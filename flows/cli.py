@@ -1,6 +1,7 @@
 """The `callaudit` command. It only parses: each command calls one library function.
 
     callaudit run [--inbox DIR]           process the inbox now (a Prefect flow run)
+    callaudit runs [RUN_ID]               recent batch runs: counts, durations, failures
     callaudit show CALL_ID --as USER      a call's redacted transcript and score (access-logged)
     callaudit serve                       run the nightly batch on its cron schedule
     callaudit info | models | verify | rubric validate FILE | rubric show ID
@@ -36,6 +37,7 @@ def _prepare_environment(home: Home, verbose: bool = False) -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # Dask's cluster start/stop chatter
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,19 +57,33 @@ def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
 
 @cli.command()
 @click.option("--inbox", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Folder of recordings (default: inbox in the config).")
+@click.option("--workers", type=click.IntRange(min=1), help="Calls processed at once (default: the config's batch.workers; 0 there = one per core).")
+@click.option("--dask", "dask", is_flag=False, flag_value="local", default=None, metavar="[ADDRESS]",
+              help="Run the calls on Dask: a scheduler address (tcp://host:8786), or no value for a LocalCluster here.")
+@click.option("--backend", type=click.Choice(["faster-whisper", "openai-whisper"]), help="Speech engine (default: the config's transcription.backend).")
+@click.option("--model", help="Speech model: a name from `callaudit models` or a local model folder.")
+@click.option("--compute-type", help="auto, or int8/float32/... (faster-whisper); openai-whisper runs float32.")
+@click.option("--beam-size", type=click.IntRange(1, 10), help="Beam size (1 = greedy).")
 @click.pass_obj
-def run(obj, inbox: Path | None) -> None:  # noqa: ANN001
+def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend: str | None, model: str | None,  # noqa: ANN001
+        compute_type: str | None, beam_size: int | None) -> None:  # fmt: skip
     """Process the inbox now: transcribe, redact, score and store every new call."""
     from .render import print_summary, progress_bar
 
-    data, _config = obj
-    from .nightly import PROGRESS_LISTENERS, nightly_batch
+    data, config = obj
+    from .nightly import PROGRESS_LISTENERS, BatchAlreadyRunning, run_batch
 
+    runner = {} if dask is None else {"task_runner": "dask", "dask_address": None if dask == "local" else dask}
+    asr = {"backend": backend, "model": model, "compute_type": compute_type, "beam_size": beam_size}
+    try:
+        config.transcription_options(**asr)  # a bad combination stops here, before any flow run
+    except ValueError as e:
+        raise CliError(f"transcription options: {e}") from None
     with progress_bar() as listener:
         PROGRESS_LISTENERS.append(listener)
         try:
-            summary = nightly_batch(inbox=str(inbox) if inbox else None, home=str(data.root))
-        except FileNotFoundError as e:
+            summary = run_batch(str(data.root), str(inbox) if inbox else None, transcription=asr, workers=workers, **runner)
+        except (FileNotFoundError, BatchAlreadyRunning) as e:
             raise CliError(str(e)) from None
         finally:
             PROGRESS_LISTENERS.remove(listener)
@@ -178,6 +194,27 @@ def serve(obj, cron: str | None, port: int) -> None:  # noqa: ANN001
             serve_nightly(data, config, cron=cron)
     except ServerError as e:
         raise CliError(str(e)) from None
+
+
+@cli.command()
+@click.argument("run_id", required=False)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="How many recent runs to list.")
+@click.pass_obj
+def runs(obj, run_id: str | None, limit: int) -> None:  # noqa: ANN001
+    """Recent batch runs: counts, audio minutes, time per stage, failures by reason.
+    With RUN_ID (or a prefix of it): that run in detail, with its quarantined calls."""
+    from .nightly import get_store
+    from .render import print_run, print_runs
+
+    data, _config = obj
+    store = get_store(data.store_url)
+    found = store.batch_runs(limit=1 if run_id else limit, run_id=run_id)
+    if run_id and not found:
+        raise CliError(f"no batch run with id {run_id!r}; `callaudit runs` lists the recent ones")
+    if run_id:
+        print_run(found[0], store.quarantined_in_run(found[0].run_id))
+    else:
+        print_runs(found)
 
 
 @cli.command()

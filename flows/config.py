@@ -6,6 +6,7 @@ import os
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -35,11 +36,13 @@ class _Options(BaseModel):
 class TranscriptionConfig(_Options):
     backend: str = "faster-whisper"
     model: str = "tiny.en"
-    compute_type: str = "int8"
+    compute_type: str = "auto"
     beam_size: int = 5
     vad: bool = True
     language: str = "en"
     threads: int = 0
+    align_words: bool = True
+    mono_speakers: bool = True
 
 
 class RedactionConfig(_Options):
@@ -50,6 +53,25 @@ class RedactionConfig(_Options):
     payment_window: bool = True
     max_payment_window: float = 90.0
     spacy_model: str | None = None
+
+
+class BatchConfig(_Options):
+    workers: int = Field(default=0, ge=0)  # calls processed at once; 0 = one per CPU core
+    task_runner: Literal["local", "dask"] = "local"
+    dask_address: str | None = None  # tcp://scheduler:8786; None with task_runner dask = a LocalCluster here
+    retries: int = Field(default=3, ge=0, le=10)  # transient failures only (store busy, connection lost)
+    retry_delay: float = Field(default=10.0, ge=0)  # seconds before the first retry; doubles each time
+
+    def worker_count(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+class OriginalsConfig(_Options):
+    # delete: remove the original recording (and its sidecar) once its call is stored (default);
+    # vault: move them to the vault folder in the data directory, deleted by `callaudit purge`
+    # after vault_days; keep: leave them in the inbox (only when another system governs them).
+    policy: Literal["delete", "vault", "keep"] = "delete"
+    vault_days: int = Field(default=30, ge=1)
 
 
 class RetentionConfig(_Options):
@@ -70,6 +92,8 @@ class Config(BaseModel):
     default_agent_channel: int = Field(default=0, ge=0, le=1)
     transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
     redaction: RedactionConfig = Field(default_factory=RedactionConfig)
+    batch: BatchConfig = Field(default_factory=BatchConfig)
+    originals: OriginalsConfig = Field(default_factory=OriginalsConfig)
     retention: RetentionConfig = Field(default_factory=RetentionConfig)
     users: dict[str, dict] = Field(default_factory=dict)
 
@@ -86,7 +110,7 @@ class Config(BaseModel):
 
     def transcription_options(self, **overrides: object) -> TranscriptionOptions:
         values = {**self.transcription.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
-        return TranscriptionOptions(**{f.name: values[f.name] for f in fields(TranscriptionOptions)})
+        return TranscriptionOptions(**{f.name: values[f.name] for f in fields(TranscriptionOptions) if f.name in values})
 
     def redaction_options(self) -> RedactionOptions:
         return RedactionOptions(**self.redaction.model_dump())
@@ -123,6 +147,10 @@ class Home:
     @property
     def prefect_home(self) -> Path:
         return Path(os.environ["PREFECT_HOME"]) if os.environ.get("PREFECT_HOME") else self.root / "prefect"
+
+    @property
+    def vault_dir(self) -> Path:
+        return self.root / "vault"
 
     @property
     def models_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import metadata
@@ -49,7 +50,56 @@ def print_summary(summary) -> None:  # noqa: ANN001 - BatchSummary (flows.nightl
         table.add_row(o.name, o.call_id or "-", o.status, score, verdict, redacted, pci, str(o.findings or "-"), o.reason or "", style=style)
     console.print(table)
     counts = summary.counts()
-    console.print(f"stored {counts['stored']}, already stored {counts['skipped']}, quarantined {counts['quarantined']}")
+    failed = f", failed {counts['failed']} (the next run retries them)" if counts["failed"] else ""
+    console.print(f"stored {counts['stored']}, already stored {counts['skipped']}, quarantined {counts['quarantined']}{failed}"
+                  f" in {clock(summary.wall_seconds)} ({summary.workers} workers, {summary.task_runner})")
+
+
+def run_record(row) -> dict:  # noqa: ANN001 - BatchRunRecord
+    """A stored batch summary; runs recorded before summaries had more than counts get zeros."""
+    data = json.loads(row.counts)
+    return data if "counts" in data else {"counts": data}
+
+
+def print_runs(rows) -> None:  # noqa: ANN001 - list[BatchRunRecord]
+    table = Table(title="Batch runs (newest first)", title_justify="left")
+    for col in ("run", "started", "stored", "already", "quarantined", "failed", "retries", "audio min", "wall", "audio min / wall min", "failures"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        r = run_record(row)
+        c = r["counts"]
+        speed = r.get("audio_minutes_per_wall_minute")
+        failures = ", ".join(f"{k} {v}" for k, v in sorted(r.get("failures", {}).items())) or "-"
+        table.add_row(row.run_id[:8], row.started_at, str(c.get("stored", 0)), str(c.get("skipped", 0)), str(c.get("quarantined", 0)),
+                      str(c.get("failed", 0)), str(r.get("retries", 0)), f"{r.get('audio_seconds', 0) / 60:.1f}",
+                      clock(r.get("wall_seconds", 0)), "-" if speed is None else f"{speed:.1f}", failures)  # fmt: skip
+    console.print(table)
+
+
+def print_run(row, quarantined) -> None:  # noqa: ANN001 - BatchRunRecord, list[QuarantineRecord]
+    r = run_record(row)
+    console.print(f"[bold]Batch {row.run_id}[/bold]  inbox {row.inbox}", highlight=False)
+    console.print(f"started {row.started_at}, finished {row.finished_at}; {r.get('task_runner', '-')} runner, {r.get('workers', '-')} workers; "
+                  f"{r.get('swept_files', 0)} orphaned audio files removed", highlight=False)
+    c = r["counts"]
+    console.print(f"stored {c.get('stored', 0)}, already stored {c.get('skipped', 0)}, quarantined {c.get('quarantined', 0)}, "
+                  f"failed {c.get('failed', 0)}; retries {r.get('retries', 0)}", highlight=False)
+    if r.get("wall_seconds"):
+        console.print(f"{r['audio_seconds'] / 60:.1f} min of audio in {clock(r['wall_seconds'])} wall", highlight=False)
+    table = Table(title="Seconds per stage (sum over stored calls)", title_justify="left")
+    table.add_column("stage")
+    table.add_column("seconds", justify="right")
+    for k in ("transcribe", "redact", "redact_audio", "score", "store"):
+        if k in r.get("stage_seconds", {}):
+            table.add_row(k, f"{r['stage_seconds'][k]:.1f}")
+    console.print(table)
+    if quarantined:
+        q = Table(title="Quarantined in this run", title_justify="left")
+        for col in ("recording", "error", "reason"):
+            q.add_column(col, overflow="fold")
+        for rec in quarantined:
+            q.add_row(rec.source, rec.error_type, rec.reason)
+        console.print(q)
 
 
 def print_call(view: CallView) -> None:

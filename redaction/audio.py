@@ -33,10 +33,11 @@ def channel_layout(call: Call) -> list[tuple[int, int | None]]:
 
 
 def redact_audio(call: Call, redacted: RedactedTranscript, out_dir: Path, options: RedactionOptions | None = None) -> list[Path]:
-    """Write the call's recordings with every redacted span silenced; return the files written.
+    """Write the call's recordings, every redacted span silenced, into the folder ``out_dir``
+    (created if needed); return the files written.
 
-    >>> redact_audio(call, redacted, Path("~/.callaudit/audio"))  # doctest: +SKIP
-    [PosixPath('.../audio/NW-0001/payment_northwind.flac')]
+    >>> redact_audio(call, redacted, Path("~/.callaudit/audio/NW-0001/3f2a9c01b7de"))  # doctest: +SKIP
+    [PosixPath('.../audio/NW-0001/3f2a9c01b7de/payment_northwind.flac')]
     """
     options = options or RedactionOptions()
     layout = channel_layout(call)
@@ -44,7 +45,7 @@ def redact_audio(call: Call, redacted: RedactedTranscript, out_dir: Path, option
     for e in redacted.entities:
         if e.channel < len(layout):
             spans.setdefault(layout[e.channel], []).append((e.start - options.audio_padding, e.end + options.audio_padding))
-    target_dir = Path(out_dir) / call.call_id
+    target_dir = Path(out_dir)
     target_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for i, source in enumerate(call.sources):

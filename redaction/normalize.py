@@ -40,8 +40,10 @@ TLDS = r"(?:com|org|net|edu|gov|io|co|uk|us|ca|de|fr|info|biz|me)"
 _TOKEN = re.compile(r"⟦[^⟧]*⟧|\d+|[A-Za-z]+|\s+|.", re.S)
 _LIST_MARK = re.compile(r"[,.\-]")
 _SEPARATOR = re.compile(r"^(?:[\s,.\-/:]|⟦[^⟧]*⟧)+$")
+_SPELT = r"(?:[a-z0-9]|zero|one|two|three|four|five|six|seven|eight|nine)"
+_PIECE = rf"(?:{_SPELT}\s+)*[a-z0-9]+"  # a word, or letters and digits spelled one by one: "g mail", "m s n"
 _SPELLED_EMAIL = re.compile(
-    rf"\b([a-z0-9]+(?:\s+(?:dot|underscore|dash)\s+[a-z0-9]+)*)\s+at\s+([a-z0-9]+(?:\s+dot\s+[a-z0-9]+)*\s+dot\s+{TLDS})\b",
+    rf"(?<![\w'])({_PIECE}(?:\s+(?:dot|underscore|dash|hyphen)\s+{_PIECE})*)\s+at\s+({_PIECE}(?:\s+dot\s+{_PIECE})*\s+dot\s+(?:{TLDS}|[a-z](?:\s+[a-z]){{1,2}}))\b",
     re.I,
 )
 
@@ -105,7 +107,9 @@ def _written_email(m: re.Match[str]) -> str:
     def squash(part: str) -> str:
         part = re.sub(r"\s+dot\s+", ".", part, flags=re.I)
         part = re.sub(r"\s+underscore\s+", "_", part, flags=re.I)
-        return re.sub(r"\s+dash\s+", "-", part, flags=re.I).lower()
+        part = re.sub(r"\s+(?:dash|hyphen)\s+", "-", part, flags=re.I)
+        part = re.sub(r"\b(zero|one|two|three|four|five|six|seven|eight|nine)\b", lambda d: UNITS[d.group(1).lower()], part, flags=re.I)
+        return re.sub(r"\s+", "", part).lower()  # letters (and digits) spelled one by one
 
     return f"{squash(m.group(1))}@{squash(m.group(2))}"
 

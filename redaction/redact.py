@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from importlib import metadata
 
-from transcription import AGENT, Segment, Transcript
+from transcription import AGENT, UNKNOWN, Segment, Transcript
 
 from .engine import get_analyzer, nlp_description
 from .normalize import normalize_spoken
@@ -18,7 +18,7 @@ from .types import PAYMENT_WINDOW, PCI_ENTITIES, UNCLASSIFIED, UNRELIABLE, Entit
 # When two recognizers claim overlapping text, the higher score wins; on a tie, the earlier here.
 PRIORITY = (
     "CREDIT_CARD", "CVV", "CARD_EXPIRY", "PIN", "US_SSN", "ROUTING", "BANK_ACCOUNT", "IBAN_CODE",
-    "PHONE_NUMBER", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "PERSON", "LOCATION", UNCLASSIFIED,
+    "PHONE_NUMBER", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "PERSON", "ADDRESS", "LOCATION", UNCLASSIFIED,
 )  # fmt: skip
 ENTITIES = [e for e in PRIORITY if e != UNCLASSIFIED]
 PAYMENT_PROMPT = re.compile("|".join(f"(?:{CARD_DATA_CONTEXT[k].pattern})" for k in PCI_ENTITIES), re.I)
@@ -64,7 +64,10 @@ def redact_transcript(
             recognizer = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
             _add(spans, stream, norm.to_original(r.start, r.end), r.entity_type, recognizer, r.score)
             claimed.append((r.start, r.end))
-        minimum = options.agent_min_unclaimed_digits if stream.speaker == AGENT else options.min_unclaimed_digits
+        # In a mono recording the speakers were inferred (transcription/speakers.py): the
+        # agent's turns keep the customer's stricter fail-closed threshold.
+        mono = UNKNOWN in transcript.channels
+        minimum = options.agent_min_unclaimed_digits if stream.speaker == AGENT and not mono else options.min_unclaimed_digits
         for run in norm.digit_runs:
             for a, b in _unclaimed(run.start, run.end, claimed):
                 if run.digits >= minimum:
@@ -89,7 +92,7 @@ def redact_transcript(
             text = text[: span.start] + f"[{span.entity_type}]" + text[span.end :]
             entity = _entity(seg, span)
             entities.append(entity)
-            finding = _read_back(seg, span, entity)
+            finding = _read_back(seg, span, entity, inferred_speaker=UNKNOWN in transcript.channels)
             if finding:
                 findings.append(finding)
         segments.append(_redacted_segment(seg, text.strip()))
@@ -170,8 +173,9 @@ def _redacted_segment(seg: Segment, text: str) -> RedactedSegment:
     return RedactedSegment(seg.id, seg.speaker, seg.channel, seg.start, seg.end, text, seg.unreliable)
 
 
-def _read_back(seg: Segment, span: _Span, entity: Entity) -> Finding | None:
-    """Card data in the agent's own speech is a read-back: a PCI DSS violation."""
+def _read_back(seg: Segment, span: _Span, entity: Entity, inferred_speaker: bool = False) -> Finding | None:
+    """Card data in the agent's own speech is a read-back: a PCI DSS violation. In a mono
+    recording the speaker was inferred from the voice, and the finding says so."""
     if seg.speaker != AGENT:
         return None
     if span.entity_type in PCI_ENTITIES:
@@ -180,6 +184,8 @@ def _read_back(seg: Segment, span: _Span, entity: Entity) -> Finding | None:
         detail = "agent said a long digit run aloud, likely a card number read back (Luhn failed: ASR error)"
     else:
         return None
+    if inferred_speaker:
+        detail += "; speaker inferred from a mono recording: listen before acting on it"
     return Finding("PCI_READ_BACK", span.entity_type, seg.id, seg.speaker, entity.start, entity.end, detail)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,27 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 FIXTURES = ROOT.parent / "shared" / "fixtures"
+PG_URL = os.environ.get("CALLAUDIT_TEST_PG_URL")  # scripts/test starts a server (scripts/start-postgres)
+
+
+def fresh_postgres_database() -> Iterator[str]:
+    """A new, empty database on the test PostgreSQL server (dropped afterwards). Without a
+    server the test is skipped locally and fails in CI."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not PG_URL:
+        if os.environ.get("CI"):
+            pytest.fail("CALLAUDIT_TEST_PG_URL is not set in CI: scripts/test starts PostgreSQL with scripts/start-postgres")
+        pytest.skip("no PostgreSQL server: run scripts/start-postgres and set CALLAUDIT_TEST_PG_URL")
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    name = f"callaudit_test_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -73,6 +73,7 @@ class Call:
     metadata: CallMetadata = field(repr=False)
     audio_sha256: str
     agent_channel: int = 0  # for a two-channel file: which channel carries the agent
+    metadata_path: Path | None = None  # the sidecar, if the call has one
 
     @property
     def name(self) -> str:
@@ -120,7 +121,7 @@ def discover_calls(inbox: Path, default_agent_channel: int = 0) -> tuple[list[Ca
             continue
         sources = (AudioSource(agent_path, AGENT), AudioSource(partner, CUSTOMER))
         digest = sha256_files([agent_path, partner])
-        calls.append(Call(meta.call_id or stem, sources, meta, digest))
+        calls.append(Call(meta.call_id or stem, sources, meta, digest, metadata_path=sidecars.get(stem)))
 
     for path in (p for p in audio if p not in paired):
         try:
@@ -129,7 +130,7 @@ def discover_calls(inbox: Path, default_agent_channel: int = 0) -> tuple[list[Ca
             rejected.append(Rejected(path, str(e), sha256_file(path)))
             continue
         agent_channel = meta.agent_channel if "agent_channel" in meta.model_fields_set else default_agent_channel
-        calls.append(Call(meta.call_id or path.stem, (AudioSource(path),), meta, sha256_file(path), agent_channel))
+        calls.append(Call(meta.call_id or path.stem, (AudioSource(path),), meta, sha256_file(path), agent_channel, sidecars.get(path.stem)))
     return calls, rejected
 
 

@@ -19,12 +19,13 @@ PAUSE_SPLIT = 1.0  # seconds; a pause this long between words starts a new segme
 
 
 @lru_cache(maxsize=4)
-def get_whisper_model(model_path: str, compute_type: str, threads: int):  # -> faster_whisper.WhisperModel
-    """Load a model once per process (cached)."""
+def get_whisper_model(model_path: str, compute_type: str, threads: int, workers: int = 1):  # -> faster_whisper.WhisperModel
+    """Load a model once per process (cached). ``workers`` replicas share one copy of the weights,
+    so that many threads can transcribe at once."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder never needs the hub
     from faster_whisper import WhisperModel
 
-    return WhisperModel(model_path, device="cpu", compute_type=compute_type, cpu_threads=threads, local_files_only=True)
+    return WhisperModel(model_path, device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=workers, local_files_only=True)
 
 
 def engine_version(model: InstalledModel) -> str:
@@ -39,7 +40,7 @@ def transcribe_channel(
     Segment ids are set by the caller when channels are merged.
     """
     model = resolve_model(options.model)
-    engine = get_whisper_model(str(model.path), options.compute_type, options.threads)
+    engine = get_whisper_model(str(model.path), options.engine_compute_type, options.threads, options.workers)
     pieces, _info = engine.transcribe(
         audio,
         language=options.language,

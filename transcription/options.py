@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-BACKENDS = ("faster-whisper",)
-COMPUTE_TYPES = ("int8", "int8_float32", "float32", "default")
+BACKENDS = ("faster-whisper", "openai-whisper")
+COMPUTE_TYPES = {  # per backend, on CPU; "auto" = the first
+    "faster-whisper": ("int8", "int8_float32", "float32", "default"),
+    "openai-whisper": ("float32",),
+}
 
 
 @dataclass(frozen=True)
@@ -13,16 +16,19 @@ class TranscriptionOptions:
     """How calls are transcribed; settable from the config file (``transcription:``) and the CLI.
 
     >>> TranscriptionOptions(model="tiny.en", beam_size=5)
-    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='int8', beam_size=5, vad=True, language='en', threads=0)
+    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=1, align_words=True, mono_speakers=True)
     """
 
     backend: str = "faster-whisper"
     model: str = "tiny.en"  # a model name (see `callaudit models`) or a local model folder
-    compute_type: str = "int8"
+    compute_type: str = "auto"  # auto: int8 for faster-whisper, float32 for openai-whisper
     beam_size: int = 5
     vad: bool = True  # skip silence and hold music (Silero VAD, bundled with faster-whisper)
     language: str = "en"
     threads: int = 0  # CPU threads for the engine; 0 = all cores
+    workers: int = 1  # calls transcribed at once in one process (engine replicas sharing the weights)
+    align_words: bool = True  # move word boundaries to the pauses in the channel's audio (transcription/align.py)
+    mono_speakers: bool = True  # attribute a mono recording's turns to agent and customer (transcription/speakers.py)
 
     def __post_init__(self) -> None:
         _verify_options(self)
@@ -30,15 +36,22 @@ class TranscriptionOptions:
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
 
+    @property
+    def engine_compute_type(self) -> str:
+        """The compute type the engine runs ("auto" resolved for the backend)."""
+        return COMPUTE_TYPES[self.backend][0] if self.compute_type == "auto" else self.compute_type
+
 
 def _verify_options(o: TranscriptionOptions) -> None:
     if o.backend not in BACKENDS:
         raise ValueError(f"transcription backend {o.backend!r} is not supported; use one of {', '.join(BACKENDS)}")
-    if o.compute_type not in COMPUTE_TYPES:
-        raise ValueError(f"compute_type {o.compute_type!r} is not supported on CPU; use one of {', '.join(COMPUTE_TYPES)}")
+    if o.compute_type != "auto" and o.compute_type not in COMPUTE_TYPES[o.backend]:
+        raise ValueError(f"compute_type {o.compute_type!r} is not supported by {o.backend} on CPU; use auto or one of {', '.join(COMPUTE_TYPES[o.backend])}")
     if not 1 <= o.beam_size <= 10:
         raise ValueError(f"beam_size must be between 1 and 10, got {o.beam_size}")
     if o.threads < 0:
         raise ValueError(f"threads must be 0 (all cores) or a positive number, got {o.threads}")
+    if o.workers < 1:
+        raise ValueError(f"workers must be 1 or more, got {o.workers}")
     if not o.model:
         raise ValueError("model must be a model name such as 'tiny.en' or a local model folder")

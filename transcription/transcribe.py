@@ -6,10 +6,12 @@ from dataclasses import replace
 
 import numpy as np
 
+from .align import snap_words
+from .speakers import attribute_speakers
 from .audio import SAMPLE_RATE, SILENCE_DBFS, check_speech_present, load_channels, loudest_dbfs
 from .calls import Call
 from .errors import BadAudio
-from .faster_whisper_backend import engine_version, transcribe_channel
+from . import faster_whisper_backend
 from .loops import mark_loops
 from .models import resolve_model
 from .options import TranscriptionOptions
@@ -44,18 +46,34 @@ def split_call_channels(call: Call) -> list[tuple[np.ndarray, str]]:
     return channels
 
 
+def backend_for(options: TranscriptionOptions):  # noqa: ANN201 - a backend module
+    """The backend module for ``options.backend``; each has ``transcribe_channel`` and
+    ``engine_version`` and returns the same Segment and Word types."""
+    if options.backend == "openai-whisper":
+        from . import openai_whisper_backend
+
+        return openai_whisper_backend
+    return faster_whisper_backend
+
+
 def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> Transcript:
     """Transcribe a call into one Transcript; raises BadAudio or ModelNotAvailable.
 
     >>> transcript = transcribe_call(call, TranscriptionOptions())  # doctest: +SKIP
     """
     options = options or TranscriptionOptions()
+    backend = backend_for(options)
     channels = split_call_channels(call)
     segments: list[Segment] = []
     for index, (audio, speaker) in enumerate(channels):
         if loudest_dbfs(audio) < SILENCE_DBFS:
             continue  # a silent leg (e.g. the customer's line while on hold) holds no speech
-        segments.extend(mark_loops(s) for s in transcribe_channel(audio, options, speaker, index))
+        heard = backend.transcribe_channel(audio, options, speaker, index)
+        if options.align_words:
+            heard = snap_words(heard, audio)
+        if speaker == UNKNOWN and options.mono_speakers:
+            heard = attribute_speakers(heard, audio)  # agent or customer per turn, by voice and role
+        segments.extend(mark_loops(s) for s in heard)
     segments.sort(key=lambda s: (s.start, s.channel))
 
     duration = max(len(a) for a, _ in channels) / SAMPLE_RATE
@@ -64,6 +82,6 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> 
         segments=tuple(replace(s, id=i) for i, s in enumerate(segments)),
         duration=round(duration, 3),
         backend=options.backend,
-        model=engine_version(resolve_model(options.model)),
+        model=backend.engine_version(resolve_model(options.model)),
         channels=tuple(speaker for _, speaker in channels),
     )

@@ -63,7 +63,7 @@ def timed(fn, *args):  # noqa: ANN001, ANN202
 def main() -> None:
     options = TranscriptionOptions()
     loads = {}
-    _, loads["whisper tiny.en (faster-whisper)"] = timed(get_whisper_model, str(resolve_model(options.model).path), options.compute_type, options.threads)
+    _, loads["whisper tiny.en (faster-whisper)"] = timed(get_whisper_model, str(resolve_model(options.model).path), options.engine_compute_type, options.threads)
     _, loads["presidio analyzer + recognizers"] = timed(get_analyzer, None)
     _, loads["all-MiniLM-L6-v2 (transformers)"] = timed(get_embedder)
     _, loads["VADER"] = timed(get_sentiment_analyzer)

@@ -1,5 +1,6 @@
 """Call-centre recognizers in Presidio's style: one small class each."""
 
+from .address_recognizer import AddressRecognizer
 from .bank_account_recognizer import BankAccountRecognizer, RoutingNumberRecognizer
 from .card_expiry_recognizer import CardExpiryRecognizer
 from .payment_card_recognizer import PaymentCardRecognizer, luhn_valid
@@ -22,9 +23,11 @@ CALL_CENTRE_RECOGNIZERS = (
     RoutingNumberRecognizer,
     DateOfBirthRecognizer,
     PersonContextRecognizer,
+    AddressRecognizer,
 )
 
 __all__ = [
+    "AddressRecognizer",
     "BankAccountRecognizer",
     "CALL_CENTRE_RECOGNIZERS",
     "CardExpiryRecognizer",

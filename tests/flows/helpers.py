@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 
 
-def callaudit(home: Path, *args: str, tmp: Path | None = None, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+def callaudit(home: Path, *args: str, tmp: Path | None = None, timeout: int = 900, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    extra = env or {}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))}
-    env.update(CALLAUDIT_HOME=str(home), COLUMNS="200")
+    env.update(CALLAUDIT_HOME=str(home), COLUMNS="200", **extra)
     if tmp is not None:
         env["TMPDIR"] = str(tmp)  # so the leak test can search every temp file the run wrote
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=timeout)

@@ -52,5 +52,9 @@ def test_sigkill_mid_batch_then_rerun_stores_every_call_exactly_once(tmp_path: P
         assert sorted(ids) == sorted(set(ids)) and len(ids) == 4
         assert s.query(TranscriptRecord).count() == 4 and s.query(ScoreRecord).count() == 4
     store.verify()
-    assert sorted(p.name for p in (home / "audio").iterdir()) == sorted(ids)  # no orphaned redacted audio
+    assert sorted(p.name for p in (home / "audio").iterdir()) == sorted(ids)
+    on_disk = {p.resolve() for p in (home / "audio").rglob("*") if p.is_file()}
+    assert on_disk == {Path(p).resolve() for p in store.redacted_audio_paths()}  # none orphaned, none missing
     assert not list(home.rglob("*.partial"))
+    assert sorted(p.name for p in inbox.iterdir()) == []  # every original deleted once its call was stored...
+    assert len({o.source for o in store.originals()}) == len(store.originals()) == 2 * len(SYNTHETIC) - 1  # ...and recorded once

@@ -41,9 +41,12 @@ def batch(tmp_path_factory):
     (inbox / "corrupt.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt " + os.urandom(2048))
     (inbox / "notes.txt").write_text("not a call")
     sf.write(str(inbox / "silent.wav"), np.zeros((16000 * 5, 2), np.float32), 16000)
+    before = sorted(p.name for p in inbox.iterdir())
     first = callaudit(home, tmp, "-v", "run", "--inbox", str(inbox))  # verbose: Prefect's INFO logs reach its database, which the leak test searches
+    after_first = sorted(p.name for p in inbox.iterdir())
     second = callaudit(home, tmp, "run", "--inbox", str(inbox))
-    return {"home": home, "tmp": tmp, "first": first, "second": second, "store": AuditStore(f"sqlite:///{home / 'store.db'}")}
+    return {"home": home, "tmp": tmp, "first": first, "second": second, "store": AuditStore(f"sqlite:///{home / 'store.db'}"),
+            "inbox_before": before, "inbox_after_first": after_first}  # fmt: skip
 
 
 def test_batch_exit_code_says_some_calls_failed(batch):
@@ -80,12 +83,41 @@ def test_bad_files_are_quarantined_with_reasons(batch):
     assert "silent" in first_run["silent.wav"]
 
 
+def test_originals_of_stored_calls_are_deleted_and_recorded(batch):
+    assert batch["inbox_after_first"] == ["corrupt.wav", "empty.wav", "notes.txt", "silent.wav"]  # quarantined files stay
+    gone = set(batch["inbox_before"]) - set(batch["inbox_after_first"])
+    originals = batch["store"].originals()
+    assert {o.source for o in originals} == gone and len(originals) == len(gone)
+    assert {o.action for o in originals} == {"deleted"} and all(len(o.source_sha256) == 64 for o in originals)
+    assert {o.call_id for o in originals} == GOOD_CALLS
+
+
 def test_rerun_processes_nothing_twice_and_retries_failures(batch):
     second = batch["second"]
     assert second.returncode == 1
-    assert "stored 0, already stored 5, quarantined 4" in second.stdout
+    assert "stored 0, already stored 0, quarantined 4" in second.stdout
     assert batch["store"].count(CallRecord) == 5
     assert batch["store"].count(QuarantineRecord) == 8  # the failures were tried again
+
+
+def test_runs_shows_each_batch_summary_and_prefect_has_the_artifact(batch):
+    home, tmp, store = batch["home"], batch["tmp"], batch["store"]
+    runs = store.batch_runs()
+    assert len(runs) == 2
+    first = json.loads(runs[1].counts)
+    assert first["counts"] == {"stored": 5, "skipped": 0, "quarantined": 4, "failed": 0}
+    assert first["failures"] == {"BadAudio": 3, "NotAudio": 1} and first["retries"] == 0  # permanent: never retried
+    assert first["audio_seconds"] > 400 and first["stage_seconds"]["transcribe"] > 0 and first["wall_seconds"] > 0
+    listed = callaudit(home, tmp, "runs")
+    assert listed.returncode == 0 and runs[1].run_id[:8] in listed.stdout and "BadAudio 3" in listed.stdout
+    detail = callaudit(home, tmp, "runs", runs[1].run_id[:8])
+    assert detail.returncode == 0 and "corrupt.wav" in detail.stdout and "transcribe" in detail.stdout
+    assert callaudit(home, tmp, "runs", "nosuchrun").returncode == 2
+    import sqlite3
+
+    artifacts = sqlite3.connect(home / "prefect" / "prefect.db").execute("select data from artifact where key = 'nightly-batch-summary'").fetchall()
+    assert len(artifacts) == 2 and any("| 5 | 0 | 4 | 0 | 0 |" in a[0] for a in artifacts)
+    batch["extra_output"] = batch.get("extra_output", "") + listed.stdout + detail.stdout
 
 
 def test_show_is_access_logged_allowed_and_denied(batch):

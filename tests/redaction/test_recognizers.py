@@ -3,6 +3,7 @@
 import pytest
 
 from redaction.recognizers import (
+    AddressRecognizer,
     BankAccountRecognizer,
     CardExpiryRecognizer,
     CvvRecognizer,
@@ -150,3 +151,31 @@ def test_known_values_match_asr_spellings():
     rec = KnownValueRecognizer({"PERSON": "Jack Sotili", "BANK_ACCOUNT": "99-887-766"})
     assert found(rec, "my name is Jack Sotilli, account 99887766") == ["Jack", "Sotilli", "99887766"]
     assert "Sotili" not in repr(rec)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("I live at 14 Baker Street, London NW1 6XE.", ["14 Baker Street, London NW1 6XE"]),
+        ("we moved to 5 Oak Road last month", ["5 Oak Road"]),
+        ("Please send it to 1600 Pennsylvania Avenue NW, Washington, DC 20500", ["1600 Pennsylvania Avenue NW, Washington, DC 20500"]),
+        ("Our offices are located at 9448 175 Iroon Polytechniou Avenue\n Apt. 683\n Soloi\n Cyprus", ["9448 175 Iroon Polytechniou Avenue\n Apt. 683\n Soloi\n Cyprus"]),
+        ("my address is 22 Koskikatu, Helsinki. thanks", ["22 Koskikatu, Helsinki"]),  # no street word: by context
+        ("the postcode is SW1A 1AA", ["SW1A 1AA"]),
+        ("my zip code is 90210", ["90210"]),
+        ("it's Apt. 117 on the second floor", ["Apt. 117"]),
+        ("I have 3 dogs and walk them every day", []),  # "walk" is a street word, lowercase words are not a street
+        ("I waited 20 minutes on hold", []),
+        ("the total is 45 pounds for 3 months", []),
+        ("call me back at 5 or so", []),
+    ],
+)
+def test_address(text, expected):
+    spans = sorted(AddressRecognizer().analyze(text, []), key=lambda r: (r.start, -r.end))
+    merged = []
+    for r in spans:  # overlapping rules (street line, context, postcode) merge, as redaction merges them
+        if merged and r.start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], r.end)
+        else:
+            merged.append([r.start, r.end])
+    assert [text[s:e] for s, e in merged] == expected

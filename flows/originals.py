@@ -1,0 +1,56 @@
+"""The originals policy: what happens to an unredacted recording once its call is stored.
+
+PCI DSS 3.3.1 forbids keeping sensitive authentication data (the card security code) after
+authorisation, and the PCI SSC says recordings are included. So by default an original recording
+and its sidecar (which may hold the customer's name and phone number) are deleted as soon as the
+call's redacted results are committed. The other choices are to move them to an owner-only vault
+folder, which `callaudit purge` empties after a set number of days, or to keep them in place,
+for inboxes that hold copies another system governs. Every disposition is a chained row in the
+store's ``originals`` table.
+
+Originals are only touched after their call's transaction commits, so a crash never loses a
+recording that is not yet stored. Each file's fate is recorded before it is carried out, once:
+if a run dies between the commit and the disposition (or between the record and the deletion),
+the next run finds the call "already stored" with files still in the inbox and finishes the job
+without recording it twice.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from audit_store import AuditStore
+from transcription import Call
+from transcription.calls import sha256_file
+
+
+def dispose_originals(call: Call, store: AuditStore, policy: str, vault_dir: Path, vault_days: int, run_id: str | None = None) -> str:
+    """Apply ``policy`` ("delete", "vault" or "keep") to the call's recordings and sidecar, and
+    record each file's fate; returns the action taken. Only for calls already stored."""
+    files = [s.path for s in call.sources]
+    if call.metadata_path is not None:
+        files.append(call.metadata_path)
+    action = {"delete": "deleted", "vault": "vaulted", "keep": "kept"}[policy]
+    expires = (datetime.now(timezone.utc) + timedelta(days=vault_days)).isoformat(timespec="seconds") if policy == "vault" else None
+    recorded = {(o.source_sha256, o.action) for o in store.originals(call.call_id)}
+    for path in files:
+        if not path.exists():
+            continue
+        digest = sha256_file(path)
+        target = vault_dir / call.call_id / path.name if policy == "vault" else None
+        if (digest, action) not in recorded:  # recorded first: a crash after this finishes the job next run
+            store.append_original(call_id=call.call_id, source=path.name, source_sha256=digest, action=action,
+                                  vault_path=str(target) if target else None, expires_at=expires, run_id=run_id)  # fmt: skip
+        if policy == "vault":
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.chmod(vault_dir, 0o700)
+            os.chmod(target.parent, 0o700)
+            shutil.move(str(path), target)
+            os.chmod(target, 0o600)
+        elif policy == "delete":
+            path.unlink()
+    return action
+

@@ -1,0 +1,52 @@
+"""Word error rate on normalised text (for tests and benchmarks)."""
+
+from __future__ import annotations
+
+import re
+
+_KEEP = re.compile(r"[^a-z0-9' ]+")
+
+
+def normalise(text: str) -> list[str]:
+    """Lower case, punctuation and hyphens to spaces, apostrophes kept: ``"Ask not, what"`` →
+    ``["ask", "not", "what"]``."""
+    return _KEEP.sub(" ", text.lower().replace("-", " ")).split()
+
+
+def word_error_rate(reference: str, hypothesis: str) -> float:
+    """(substitutions + deletions + insertions) / reference words, on normalised words.
+
+    >>> word_error_rate("ask not what your country", "ask what your country can")
+    0.4
+    """
+    ref, hyp = normalise(reference), normalise(hypothesis)
+    if not ref:
+        return float(bool(hyp))
+    previous = list(range(len(hyp) + 1))
+    for i, r in enumerate(ref, 1):
+        current = [i]
+        for j, h in enumerate(hyp, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h)))
+        previous = current
+    return previous[-1] / len(ref)
+
+
+def word_timing_errors(truth: list[tuple[str, float, float]], words: list) -> list[tuple[str, float, float]]:  # noqa: ANN001 - Words
+    """For each reference word the recogniser also wrote (matched in order on normalised text,
+    in runs of three or more words, so a "the" next to a misheard word is not matched to
+    another "the"), the signed
+    errors of its start and end in seconds (positive = later than the truth)."""
+    from difflib import SequenceMatcher
+
+    ref = [normalise(w)[0] if normalise(w) else "" for w, _, _ in truth]
+    hyp_words = [(normalise(w.text), w) for w in words]
+    hyp = [n[0] if n else "" for n, _ in hyp_words]
+    errors = []
+    for block in SequenceMatcher(a=ref, b=hyp, autojunk=False).get_matching_blocks():
+        if block.size < 3:
+            continue
+        for k in range(block.size):
+            word, start, end = truth[block.a + k]
+            w = hyp_words[block.b + k][1]
+            errors.append((word, w.start - start, w.end - end))
+    return errors

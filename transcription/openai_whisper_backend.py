@@ -1,0 +1,107 @@
+"""The openai-whisper backend (the reference implementation), on the same weights as faster-whisper.
+
+The weights are converted from the CTranslate2 model once (``convert.checkpoint_for``) and
+cached. openai-whisper runs float32 on CPU; it has no VAD, so with ``vad`` on, the speech is cut
+out with faster-whisper's Silero VAD first, and the word times are mapped back to the call's
+timeline. openai-whisper is installed without triton, which it only needs on GPUs
+(``scripts/install``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from functools import lru_cache
+from importlib import metadata
+
+import numpy as np
+
+from .errors import ModelNotAvailable
+from .faster_whisper_backend import COMPRESSION_RATIO_THRESHOLD, split_on_pauses
+from .models import InstalledModel, resolve_model
+from .options import TranscriptionOptions
+from .types import Segment, Word
+
+SAMPLE_RATE = 16000
+
+
+def _whisper():  # noqa: ANN202
+    try:
+        import whisper
+    except ImportError:
+        raise ModelNotAvailable(
+            "the openai-whisper backend is not installed; run scripts/install (it installs openai-whisper without triton), "
+            "or use backend: faster-whisper"
+        ) from None
+    return whisper
+
+
+@lru_cache(maxsize=2)
+def get_openai_model(model_path: str, name: str):  # -> whisper.model.Whisper
+    """Convert (once, cached on disk) and load the model once per process."""
+    import torch
+
+    from .convert import checkpoint_for
+
+    whisper = _whisper()
+    checkpoint = checkpoint_for(InstalledModel(name=name, path=Path(model_path), source="converted"))
+    model = whisper.load_model(str(checkpoint), device="cpu")
+    heads = torch.load(checkpoint, map_location="cpu", weights_only=True).get("alignment_heads")
+    if heads:  # word timestamps use the model's own alignment heads (from its config.json)
+        mask = torch.zeros(model.dims.n_text_layer, model.dims.n_text_head, dtype=torch.bool)
+        for layer, head in heads:
+            mask[layer, head] = True
+        model.register_buffer("alignment_heads", mask.to_sparse(), persistent=False)
+    return model
+
+
+def engine_version(model: InstalledModel) -> str:
+    return f"openai-whisper {metadata.version('openai-whisper')} (float32); model {model.name} ({model.source}, converted from CTranslate2)"
+
+
+def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int) -> list[Segment]:
+    """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps."""
+    import torch
+
+    model_info = resolve_model(options.model)
+    model = get_openai_model(str(model_info.path), model_info.name)
+    torch.set_num_threads(options.threads or os.cpu_count() or 1)
+    speech, timeline = _speech_only(audio) if options.vad else (audio, None)
+    if len(speech) == 0:
+        return []
+    result = _whisper().transcribe(
+        model,
+        speech.astype(np.float32),
+        language=options.language,
+        beam_size=options.beam_size if options.beam_size > 1 else None,
+        word_timestamps=True,
+        condition_on_previous_text=False,  # as faster-whisper: one loop does not seed the next window
+        compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+        fp16=False,
+        verbose=None,
+    )
+    segments: list[Segment] = []
+    for piece in result["segments"]:
+        words = tuple(
+            Word(w["word"], *_times(timeline, float(w["start"]), float(w["end"])), round(float(w["probability"]), 4))
+            for w in piece.get("words", [])
+        )
+        for part in split_on_pauses(words):
+            segments.append(Segment(-1, speaker, channel, part[0].start, part[-1].end, "".join(w.text for w in part), part))
+    return segments
+
+
+def _speech_only(audio: np.ndarray):  # noqa: ANN202
+    from faster_whisper.vad import SpeechTimestampsMap, VadOptions, collect_chunks, get_speech_timestamps
+
+    chunks = get_speech_timestamps(audio, VadOptions())
+    if not chunks:
+        return np.zeros(0, np.float32), None
+    pieces, _ = collect_chunks(audio, chunks)
+    return np.concatenate(pieces), SpeechTimestampsMap(chunks, SAMPLE_RATE, time_precision=3)
+
+
+def _times(timeline, start: float, end: float) -> tuple[float, float]:  # noqa: ANN001
+    if timeline is None:
+        return round(start, 3), round(end, 3)
+    return timeline.get_original_time(start), timeline.get_original_time(end, is_end=True)
