@@ -195,10 +195,13 @@ def _read_item(tokens: list[tuple[int, int, str]], j: int) -> tuple[tuple[str, s
     if tok.isdigit():
         return (tok, tok, s, e), j + 1
     low = tok.lower()
-    if low in MULTIPLIERS and j + 2 < len(tokens) and tokens[j + 1][2].isspace():
-        nxt, k = _read_item(tokens, j + 2)
-        if nxt is not None and len(nxt[1]) == 1:
-            return (tok, nxt[1] * MULTIPLIERS[low], s, nxt[3]), k
+    if low in MULTIPLIERS:
+        k = j + 1  # "double 7", "double-3", "double, 2": up to two separator tokens
+        while k < len(tokens) and k <= j + 2 and (tokens[k][2].isspace() or tokens[k][2] in ",-"):
+            k += 1
+        nxt, after = _read_item(tokens, k) if k > j + 1 and k < len(tokens) else (None, j)
+        if nxt is not None and nxt[1]:  # "double 060" (double oh, six oh): the first digit doubled
+            return (tok, nxt[1][0] * (MULTIPLIERS[low] - 1) + nxt[1], s, nxt[3]), after
         return None, j
     if low in TENS:
         if j + 2 < len(tokens) and tokens[j + 1][2] in (" ", "-") and tokens[j + 2][2].lower() in UNITS:

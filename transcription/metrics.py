@@ -7,10 +7,15 @@ import re
 _KEEP = re.compile(r"[^a-z0-9' ]+")
 
 
+_DIGIT_WORDS = "zero one two three four five six seven eight nine".split()
+
+
 def normalise(text: str) -> list[str]:
-    """Lower case, punctuation and hyphens to spaces, apostrophes kept: ``"Ask not, what"`` →
-    ``["ask", "not", "what"]``."""
-    return _KEEP.sub(" ", text.lower().replace("-", " ")).split()
+    """Lower case, punctuation and hyphens to spaces, apostrophes kept, digits as digit words
+    (references spell them, Whisper writes them): ``"Ask not, 10"`` → ``["ask", "not", "one",
+    "zero"]``."""
+    words = _KEEP.sub(" ", text.lower().replace("-", " ")).split()
+    return [d for w in words for d in ([_DIGIT_WORDS[int(c)] for c in w] if w.isdigit() else [w])]
 
 
 def word_error_rate(reference: str, hypothesis: str) -> float:

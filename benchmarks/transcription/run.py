@@ -78,9 +78,18 @@ def worker(kind: str, path: str, backend: str) -> dict:
     t0 = time.perf_counter()
     transcript = transcribe_call(call, options)
     seconds = time.perf_counter() - t0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_rss_mb()
     return {"seconds": seconds, "audio_seconds": transcript.duration, "rtf": seconds / transcript.duration, "peak_rss_mb": peak_mb,
             "words": sum(len(s.words) for s in transcript.segments)}  # fmt: skip
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak RSS (VmHWM). Not ru_maxrss: Linux carries that across exec from the
+    parent, so every worker would report at least the parent's peak."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def wer_table() -> list[dict]:

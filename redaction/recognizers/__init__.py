@@ -9,6 +9,7 @@ from .date_of_birth_recognizer import DateOfBirthRecognizer
 from .known_value_recognizer import KnownValueRecognizer
 from .person_context_recognizer import PersonContextRecognizer
 from .pin_recognizer import PinRecognizer
+from .spoken_email_recognizer import SpokenEmailRecognizer
 from .spoken_phone_recognizer import SpokenPhoneRecognizer
 from .spoken_ssn_recognizer import SpokenSsnRecognizer
 
@@ -24,6 +25,7 @@ CALL_CENTRE_RECOGNIZERS = (
     DateOfBirthRecognizer,
     PersonContextRecognizer,
     AddressRecognizer,
+    SpokenEmailRecognizer,
 )
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "PersonContextRecognizer",
     "PinRecognizer",
     "RoutingNumberRecognizer",
+    "SpokenEmailRecognizer",
     "SpokenPhoneRecognizer",
     "SpokenSsnRecognizer",
     "luhn_valid",

@@ -5,7 +5,7 @@ Three rules, in Presidio's recognizer style:
 - a street line: a house number, up to four words and a street word ("14 Baker Street",
   "6750 Koskikatu Avenue Apt. 864"), with the unit, town, state and postcode that follow it;
 - context: what follows "I live at", "my address is", "moved to", "send it to", "located at",
-  "postcode is" … up to the end
+  "postcode is", or the other party asking for the address … up to the end
   of the sentence (at most 12 words), for addresses with no street word ("I live at 14
   Koskikatu, Helsinki");
 - postcodes and units: UK postcodes ("SW1A 1AA"), US ZIP codes after a state or the words zip
@@ -40,10 +40,13 @@ STREET = re.compile(
 )
 UNIT_ALONE = re.compile(r"\b(?:Apt|Apartment|Suite|Unit|Flat)\.?\s*[A-Za-z]?\d+[A-Za-z]?\b")
 CONTEXT = re.compile(
-    r"\b(?:I\s+live\s+at|I\s+live\s+in|I'm\s+at|my\s+(?:home\s+|new\s+|billing\s+|delivery\s+)?address\s+is|"
+    r"(?:\b(?:I\s+live\s+at|I\s+live\s+in|I'm\s+at|my\s+(?:home\s+|new\s+|billing\s+|delivery\s+)?address\s+is|"
     r"the\s+(?:billing\s+|delivery\s+)?address\s+is|address\s+on\s+(?:the\s+|my\s+)?account\s+is|(?:we|I)\s+moved\s+to|"
     r"(?:post\s*code|zip\s*code|zip)\s+is|(?:send|sent|deliver|delivered|post|mail)\s+(?:it\s+|them\s+|this\s+)?to|(?:located|based)\s+at|"
-    r"address:)\s+",
+    r"address:)|"
+    # the answer to the other party's question (a context block ⟦…⟧ from redaction/streams.py)
+    r"⟦[^⟦⟧]*\b(?<!email\s)(?<!e-mail\s)(?:address|post\s*code|zip\s*code|where\s+do\s+you\s+live)\b[^⟦⟧]{0,40}⟧\s*"
+    r"(?:(?:it's|it\s+is|that's|yes|yeah|sure|okay)[,.]?\s+)?)\s*",
     re.I,
 )
 SENTENCE_END = re.compile(r"[.?!]\s|[.?!]$|\n\n|⟦")

@@ -12,7 +12,8 @@ import re
 CONTEXT_WINDOW = 160  # characters before a number searched for context words
 
 CARD_DATA_CONTEXT = {
-    "CREDIT_CARD": re.compile(r"card\s+number|long\s+number|number\s+on\s+the\s+(?:front|card)|(?:credit|debit)\s+card|card\s+details|visa|mastercard|amex|american\s+express|discover", re.I),
+    "CREDIT_CARD": re.compile(r"card\s+number|long\s+number|number\s+on\s+the\s+(?:front|card)|digits\s+(?:across|on)\s+the\s+front|"
+                              r"(?:16|sixteen|15|fifteen)\s+digits|(?:credit|debit)\s+card|card\s+details|visa|mastercard|amex|american\s+express|discover", re.I),
     "CVV": re.compile(r"security\s+(?:code|number|digits)|\bcvv2?\b|\bcvc2?\b|\bcsc\b|verification\s+(?:code|number|value)|(?:three|four|3|4)[\s-]+digit|digits?\s+on\s+the\s+back|back\s+of\s+the\s+card", re.I),
     "CARD_EXPIRY": re.compile(r"expir\w*|\bexp\b|valid\s+(?:thru|through|until|till)|end\s+date|good\s+thru", re.I),
     "PIN": re.compile(r"\bpin\b|personal\s+identification\s+number|passcode", re.I),

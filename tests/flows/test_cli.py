@@ -56,3 +56,11 @@ def test_rubric_validate_ok_and_broken(tmp_path: Path):
 def test_rubric_show_lists_criteria(tmp_path: Path):
     out = callaudit(tmp_path / "home", "rubric", "show", "core-contact-centre")
     assert out.returncode == 0 and "no_card_read_back" in out.stdout and "critical" in out.stdout
+
+
+def test_bad_transcription_options_on_the_command_line_stop_before_anything_runs(tmp_path: Path):
+    home = tmp_path / "home"
+    out = callaudit(home, "run", "--inbox", str(tmp_path), "--backend", "openai-whisper", "--compute-type", "int8")
+    assert out.returncode == 2
+    assert "openai-whisper" in out.stderr and "compute_type" in out.stderr
+    assert not (home / "store.db").exists()

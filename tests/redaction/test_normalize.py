@@ -9,6 +9,8 @@ from redaction.normalize import normalize_spoken
     "spoken, written",
     [
         ("4532, 1-987, 6-5-4-3, 2-1-0-9", "4532198765432109"),  # openai-whisper's form
+        ("5169, double 060, 26 double 7, 352", "516900602677352"),  # "double oh six oh" written as "double 060"
+        ("2-double, 2-1, 6-6-3-4, 2-0-double-3, 3-4-3-1", "2221663420333431"),  # "double" between dashes and commas
         ("4.5.3.2. 1.5.8.7.", "45321587."),  # faster-whisper's form
         ("four five three two", "4532"),
         ("double seven oh one", "7701"),

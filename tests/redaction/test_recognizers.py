@@ -13,6 +13,7 @@ from redaction.recognizers import (
     PersonContextRecognizer,
     PinRecognizer,
     RoutingNumberRecognizer,
+    SpokenEmailRecognizer,
     SpokenPhoneRecognizer,
     SpokenSsnRecognizer,
     luhn_valid,
@@ -164,6 +165,8 @@ def test_known_values_match_asr_spellings():
         ("the postcode is SW1A 1AA", ["SW1A 1AA"]),
         ("my zip code is 90210", ["90210"]),
         ("it's Apt. 117 on the second floor", ["Apt. 117"]),
+        ("⟦And the first line of your address?⟧ It's 176 mil lane Bristol.", ["176 mil lane Bristol"]),  # the answer to the question
+        ("⟦And your email address?⟧ It's j at x dot com.", []),  # an email address is not a street address
         ("I have 3 dogs and walk them every day", []),  # "walk" is a street word, lowercase words are not a street
         ("I waited 20 minutes on hold", []),
         ("the total is 45 pounds for 3 months", []),
@@ -179,3 +182,18 @@ def test_address(text, expected):
         else:
             merged.append([r.start, r.end])
     assert [text[s:e] for s, e in merged] == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("it's Sarah not Schmidt at outlook.com.", ["Sarah not Schmidt at outlook.com"]),  # "dot" heard as "not"
+        ("It's Liam, not Murphy at Hotmail, dot com.", ["Liam, not Murphy at Hotmail, dot com"]),
+        ("yes it's j smith at yahoo dot co dot uk thanks", ["j smith at yahoo dot co dot uk"]),
+        ("I work at Google dot com as an engineer", ["Google dot com"]),  # the domain alone, no local part
+        ("I'll be at home at five", []),
+        ("meet me at gmail", []),  # no domain ending
+    ],
+)
+def test_spoken_email(text, expected):
+    assert found(SpokenEmailRecognizer(), text) == expected
