@@ -17,7 +17,7 @@ TODAY = date.today()
 def test_export_opens_in_pandas_and_matches_the_store(store: AuditStore, redacted_samples, tmp_path, fmt: str):
     fill(store, redacted_samples)
     store.read_call(User(name="coach", role="coach", team="billing"), "NW-20261121-0001")
-    result = export_period(store, OFFICER, TODAY - timedelta(days=1), TODAY, fmt, tmp_path / "out")
+    result = export_period(store, OFFICER, date.today() - timedelta(days=1), date.today(), fmt, tmp_path / "out")
     read = {"csv": pd.read_csv, "parquet": pd.read_parquet, "json": pd.read_json}[fmt]
     calls = read(tmp_path / "out" / f"calls.{fmt}")
     assert sorted(calls["call_id"]) == sorted(redacted_samples)
@@ -40,7 +40,7 @@ def test_export_opens_in_pandas_and_matches_the_store(store: AuditStore, redacte
 
 def test_tampered_export_file_fails_the_manifest(store: AuditStore, redacted_samples, tmp_path):
     fill(store, redacted_samples)
-    result = export_period(store, OFFICER, TODAY, TODAY, "csv", tmp_path / "out")
+    result = export_period(store, OFFICER, date.today() - timedelta(days=1), date.today(), "csv", tmp_path / "out")
     scores = tmp_path / "out" / "scores.csv"
     scores.write_text(scores.read_text().replace("True", "False"))
     with pytest.raises(ManifestMismatch, match="scores.csv"):

@@ -29,6 +29,13 @@ def callaudit(home: Path, tmp: Path, *args: str):  # noqa: ANN201
     return run_cli(home, *args, tmp=tmp)
 
 
+def yesterday() -> str:
+    """Export periods start a day back, so a run that crosses midnight still finds its calls."""
+    from datetime import date, timedelta
+
+    return (date.today() - timedelta(days=1)).isoformat()
+
+
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
@@ -182,8 +189,8 @@ def test_calibration_promotes_and_flags_criteria_below_target(batch):
     assert "v3" in shown.stdout and "(needs human review)" in shown.stdout
     from datetime import date
 
-    today = date.today().isoformat()
-    exported = callaudit(home, tmp, "export", "--from", today, "--to", today, "--format", "json", "--as", "compliance", "--out", str(home / "exports" / "cal"))
+    today, since = date.today().isoformat(), yesterday()
+    exported = callaudit(home, tmp, "export", "--from", since, "--to", today, "--format", "json", "--as", "compliance", "--out", str(home / "exports" / "cal"))
     assert exported.returncode == 0
     criteria = pd.read_json(home / "exports" / "cal" / "criteria.json")
     latest = criteria[criteria["score_id"] == criteria["score_id"].max()].set_index("criterion_id")
@@ -227,9 +234,9 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     from datetime import date
 
     home, tmp, store = batch["home"], batch["tmp"], batch["store"]
-    today = date.today().isoformat()
+    today, since = date.today().isoformat(), yesterday()
     out = home / "exports" / "today"
-    exported = callaudit(home, tmp, "export", "--from", today, "--to", today, "--format", "parquet", "--as", "compliance", "--out", str(out))
+    exported = callaudit(home, tmp, "export", "--from", since, "--to", today, "--format", "parquet", "--as", "compliance", "--out", str(out))
     assert exported.returncode == 0, exported.stderr
     import pandas as pd
 
@@ -241,9 +248,9 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     assert "<title>Compliance audit report" in dom
     assert '<b id="calls-processed">5</b>' in dom and '<b id="calls-quarantined">8</b>' in dom and 'id="chain" class="ok">verified' in dom
     assert distinct_colours(tmp / "audit.png") > 50
-    refused = callaudit(home, tmp, "export", "--from", today, "--to", today, "--as", "coach.billing")
+    refused = callaudit(home, tmp, "export", "--from", since, "--to", today, "--as", "coach.billing")
     assert refused.returncode == 2 and "may not export" in refused.stderr
-    log = callaudit(home, tmp, "access-log", "--as", "compliance", "--from", today)
+    log = callaudit(home, tmp, "access-log", "--as", "compliance", "--from", since)
     assert log.returncode == 0
     assert re.search(r"denied +coach\.billing \(coach\) export export", log.stdout), log.stdout
     assert re.search(r"\[\S+ callaudit\[\d+\]", log.stdout)  # origination: host and process
