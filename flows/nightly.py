@@ -40,12 +40,11 @@ from transcription import Call, TranscriptionOptions, discover_calls
 
 from .config import BatchConfig, Config, Home, OriginalsConfig
 from .originals import dispose_originals
-from .pipeline import CallOutcome, is_transient, process_call, sweep_orphaned_audio
+from .pipeline import STAGES, CallOutcome, is_transient, process_call, sweep_orphaned_audio
 
 # The CLI subscribes here to draw its progress bar; a function, so it is not a flow parameter.
 PROGRESS_LISTENERS: list[Callable[[str, int, int, CallOutcome | None], None]] = []
 PAST = {"delete": "deleted", "vault": "moved to the vault", "keep": "kept"}
-STAGES = ("transcribe", "redact", "redact_audio", "score", "store")
 
 
 class BatchAlreadyRunning(Exception):
@@ -262,11 +261,12 @@ def _transcription_options(config: Config, batch: BatchConfig) -> TranscriptionO
 def _failed(call: Call, e: Exception, retries: int) -> CallOutcome:
     """A call whose task failed outside the quarantined stages (the store, the cluster). The
     message is not kept: only its type; the next run processes the call again."""
-    if is_transient(e):
+    transient = is_transient(e)
+    if transient:
         reason = f"transient {type(e).__name__}, still failing after {retries} retries; the next run processes this call again"
     else:
         reason = f"{type(e).__name__} while storing (see the Prefect task run); the next run processes this call again"
-    return CallOutcome(call.name, call.call_id, "failed", reason=reason, error_type=type(e).__name__, attempts=retries + 1 if is_transient(e) else 1)
+    return CallOutcome(call.name, call.call_id, "failed", reason=reason, error_type=type(e).__name__, attempts=retries + 1 if transient else 1)
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from scoring import Rubric, score_call
 from transcription import BadAudio, BadMetadata, Call, ModelNotAvailable, TranscriptionOptions, transcribe_call
 
 SAFE_ERRORS = (BadAudio, BadMetadata, ModelNotAvailable)  # our messages: file names and reasons only
-PERMANENT_ERRORS = ("BadAudio", "BadMetadata", "NotAudio", "ModelNotAvailable")  # quarantined at once, never retried
+STAGES = ("transcribe", "redact", "redact_audio", "score", "store")  # CallOutcome.seconds keys, in order
 TRANSIENT_MESSAGES = ("database is locked", "database is busy", "could not connect", "connection refused", "server closed the connection",
                       "connection reset", "terminating connection", "timeout", "timed out")  # fmt: skip
 

@@ -15,7 +15,7 @@ from audit_store import CallView
 from redaction import PCI_ENTITIES
 from scoring import Rubric
 
-from .pipeline import CallOutcome
+from .pipeline import STAGES, CallOutcome
 
 console = Console(width=None if Console().is_terminal else 160)
 
@@ -89,7 +89,7 @@ def print_run(row, quarantined) -> None:  # noqa: ANN001 - BatchRunRecord, list[
     table = Table(title="Seconds per stage (sum over stored calls)", title_justify="left")
     table.add_column("stage")
     table.add_column("seconds", justify="right")
-    for k in ("transcribe", "redact", "redact_audio", "score", "store"):
+    for k in STAGES:
         if k in r.get("stage_seconds", {}):
             table.add_row(k, f"{r['stage_seconds'][k]:.1f}")
     console.print(table)

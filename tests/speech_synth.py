@@ -14,13 +14,18 @@ from scipy.signal import resample_poly
 RATE = 16000
 
 
-def synthesize_word(word: str, voice: str = "en-us", speed: int = 160) -> np.ndarray:
-    """One word at 16 kHz, trimmed to the samples above -40 dB of its peak (its true extent)."""
+def speak(text: str, voice: str = "en-us", speed: int = 160) -> np.ndarray:
+    """``text`` said by espeak-ng, as 16 kHz float32."""
     with tempfile.TemporaryDirectory() as tmp:
         wav = Path(tmp) / "w.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), word], check=True, capture_output=True)
+        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", str(wav), text], check=True, capture_output=True)
         audio, rate = sf.read(str(wav), dtype="float32")
-    audio = resample_poly(audio, RATE, rate).astype(np.float32) if rate != RATE else audio
+    return resample_poly(audio, RATE, rate).astype(np.float32) if rate != RATE else audio
+
+
+def synthesize_word(word: str, voice: str = "en-us", speed: int = 160) -> np.ndarray:
+    """One word at 16 kHz, trimmed to the samples above -40 dB of its peak (its true extent)."""
+    audio = speak(word, voice, speed)
     envelope = np.convolve(np.abs(audio), np.ones(80) / 80, mode="same")
     loud = np.flatnonzero(envelope > envelope.max() * 0.01)
     return audio[loud[0] : loud[-1] + 1]

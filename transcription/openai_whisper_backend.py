@@ -9,6 +9,7 @@ timeline. openai-whisper is installed without triton, which it only needs on GPU
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from functools import lru_cache
@@ -46,7 +47,8 @@ def get_openai_model(model_path: str, name: str):  # -> whisper.model.Whisper
     whisper = _whisper()
     checkpoint = checkpoint_for(InstalledModel(name=name, path=Path(model_path), source="converted"))
     model = whisper.load_model(str(checkpoint), device="cpu")
-    heads = torch.load(checkpoint, map_location="cpu", weights_only=True).get("alignment_heads")
+    config = Path(model_path) / "config.json"
+    heads = json.loads(config.read_text()).get("alignment_heads") if config.exists() else None
     if heads:  # word timestamps use the model's own alignment heads (from its config.json)
         mask = torch.zeros(model.dims.n_text_layer, model.dims.n_text_head, dtype=torch.bool)
         for layer, head in heads:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -58,10 +59,9 @@ PITCH_WEIGHT = 5  # the pitch counts as this many features (measured: it separat
 def voice_print(audio: np.ndarray) -> np.ndarray:
     """Mean and spread of cepstral coefficients 1–19 (the DCT of Whisper's 80-band log-mel
     spectrum: the shape of the vocal tract, not the loudness) and the median pitch."""
-    from faster_whisper.feature_extractor import FeatureExtractor
     from scipy.fft import dct
 
-    cepstrum = dct(_features(FeatureExtractor)(audio), axis=0, norm="ortho")[1:20]
+    cepstrum = dct(_feature_extractor()(audio), axis=0, norm="ortho")[1:20]
     return np.concatenate([cepstrum.mean(axis=1), cepstrum.std(axis=1), [_pitch(audio) / 100.0] * PITCH_WEIGHT])
 
 
@@ -118,11 +118,11 @@ def _two_groups(prints: np.ndarray) -> list[int] | None:
     return None if best is None else [int(x) for x in best]
 
 
-def _features(cls):  # noqa: ANN001, ANN202
-    extractor = getattr(_features, "extractor", None)
-    if extractor is None:
-        extractor = _features.extractor = cls(feature_size=80)
-    return extractor
+@lru_cache(maxsize=1)
+def _feature_extractor():  # noqa: ANN202 - faster_whisper's FeatureExtractor, built once
+    from faster_whisper.feature_extractor import FeatureExtractor
+
+    return FeatureExtractor(feature_size=80)
 
 
 def _pitch(audio: np.ndarray, rate: int = SAMPLE_RATE) -> float:

@@ -183,7 +183,7 @@ def spoken_asr_set(calls, workdir: Path) -> dict:  # noqa: ANN001
     import soundfile as sf
 
     from redaction import redact_transcript
-    from tests.speech_synth import RATE, synthesize_word  # noqa: F401 - espeak-ng helper
+    from tests.speech_synth import RATE, speak
     from transcription import discover_calls, transcribe_call
 
     vanilla = vanilla_analyzer()
@@ -194,7 +194,7 @@ def spoken_asr_set(calls, workdir: Path) -> dict:  # noqa: ANN001
         folder.mkdir()
         agent, customer = [], []
         for t in turns:
-            audio = _speak(t.text, "en-us" if t.speaker == "agent" else "en-gb")
+            audio = speak(t.text, "en-us" if t.speaker == "agent" else "en-gb", speed=150)
             pause = np.zeros(int(0.6 * RATE), np.float32)
             mine, other = (agent, customer) if t.speaker == "agent" else (customer, agent)
             mine += [audio, pause]
@@ -216,20 +216,6 @@ def spoken_asr_set(calls, workdir: Path) -> dict:  # noqa: ANN001
                     found[system][typ][0] += not _leaks(value, typ, text)
     recall = {s: {t: v[0] / v[1] for t, v in sorted(d.items())} for s, d in found.items()}
     return {"calls": len(calls), "recall": recall, "values": {t: v[1] for t, v in found["callaudit"].items()}, "asr_rtf": asr_seconds / audio_seconds}
-
-
-def _speak(text: str, voice: str):  # noqa: ANN202
-    import subprocess
-
-    import numpy as np
-    import soundfile as sf
-    from scipy.signal import resample_poly
-
-    with tempfile.TemporaryDirectory() as tmp:
-        wav = Path(tmp) / "t.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", "150", "-w", str(wav), text], check=True, capture_output=True)
-        audio, rate = sf.read(str(wav), dtype="float32")
-    return resample_poly(audio, 16000, rate).astype(np.float32) if rate != 16000 else audio
 
 
 def _apply(text: str, results) -> str:  # noqa: ANN001
