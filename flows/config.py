@@ -43,6 +43,7 @@ class TranscriptionConfig(_Options):
     threads: int = 0
     align_words: bool = True
     mono_speakers: bool = True
+    window_seconds: int = 120
 
 
 class RedactionConfig(_Options):

@@ -23,6 +23,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from .audio import frame_power
 from .types import Segment, Word
 
 FRAME = 0.01  # seconds
@@ -30,14 +31,11 @@ SPEECH_DB_BELOW_PEAK = 35.0  # a frame is speech when within this many dB of the
 MAX_SHIFT = 0.6  # seconds; a boundary never moves further than this
 
 
-def speech_frames(audio: np.ndarray, rate: int = 16000) -> np.ndarray:
-    """One bool per 10 ms frame: is there speech energy in it?"""
-    hop = int(rate * FRAME)
-    n = len(audio) // hop
-    if n == 0:
+def speech_frames(power: np.ndarray) -> np.ndarray:
+    """One bool per 10 ms frame (from ``frame_power``): is there speech energy in it?"""
+    if len(power) == 0:
         return np.zeros(0, bool)
-    frames = audio[: n * hop].reshape(n, hop).astype(np.float64)
-    db = 10 * np.log10(np.mean(frames**2, axis=1) + 1e-12)
+    db = 10 * np.log10(power + 1e-12)
     reference = np.percentile(db, 99)  # the channel's loud speech, robust to a click
     return db > reference - SPEECH_DB_BELOW_PEAK
 
@@ -56,7 +54,12 @@ UNUSED_PAUSE = 0.1  # cost (s) of a pause no boundary goes to (a pause inside a 
 def snap_words(segments: list[Segment], audio: np.ndarray, rate: int = 16000) -> list[Segment]:
     """The segments with word boundaries moved to the pauses in the channel's speech, and each
     segment's bounds set from its words."""
-    speech = speech_frames(audio, rate)
+    return snap_to_speech(segments, speech_frames(frame_power(audio, rate)))
+
+
+def snap_to_speech(segments: list[Segment], speech: np.ndarray) -> list[Segment]:
+    """``snap_words`` given the channel's speech map (``speech_frames``) rather than its audio,
+    so a long call's map can come from a scan (``windows.scan_call``)."""
     if not speech.any():
         return segments
     gaps = pauses(speech)

@@ -7,7 +7,9 @@ says what is wrong with the file, so the flow can quarantine the call with a rea
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from math import gcd
 from pathlib import Path
 
 import numpy as np
@@ -73,65 +75,150 @@ def _read_info_with_av(path: Path, sf_error: Exception) -> AudioInfo:
         ) from e
 
 
+BLOCK_SECONDS = 30.0  # audio is read, resampled and redacted in blocks this long
+
+
 def load_channels(path: Path, sample_rate: int = SAMPLE_RATE) -> list[np.ndarray]:
-    """Decode a recording into one float32 mono array per channel at ``sample_rate``.
+    """Decode a whole recording into one float32 mono array per channel at ``sample_rate``.
+    For short clips and tests; calls are read in blocks (``resampled_blocks``).
 
     >>> [agent, customer] = load_channels(Path("call.wav"))  # doctest: +SKIP
     """
+    data = np.concatenate(list(resampled_blocks(path, sample_rate)))
+    return [np.ascontiguousarray(data[:, c]) for c in range(data.shape[1])]
+
+
+def open_blocks(path: Path, dtype: str = "float32", block_seconds: float = BLOCK_SECONDS) -> tuple[int, int, Iterator[np.ndarray]]:
+    """(sample rate, channels, blocks): the recording at its own rate as arrays of shape
+    (frames, channels), read ``block_seconds`` at a time, so memory does not grow with the call.
+    Raises BadAudio, when opening or while reading, with what is wrong with the file.
+    """
     path = Path(path)
-    read_audio_info(path)
+    info = read_audio_info(path)
     try:
-        data, rate = sf.read(str(path), dtype="float32", always_2d=True)
+        handle = sf.SoundFile(str(path))
     except Exception:
-        data, rate = _decode_with_av(path)
-    if data.shape[0] == 0:
+        return info.sample_rate, info.channels, _av_blocks(path, dtype, block_seconds)
+    return handle.samplerate, handle.channels, _sf_blocks(handle, path, dtype, block_seconds)
+
+
+def _sf_blocks(handle: sf.SoundFile, path: Path, dtype: str, block_seconds: float) -> Iterator[np.ndarray]:
+    frames = max(1, int(handle.samplerate * block_seconds))
+    total = 0
+    with handle:
+        while True:
+            try:
+                block = handle.read(frames, dtype=dtype, always_2d=True)
+            except Exception as e:
+                raise BadAudio(f"{path.name}: the audio could not be decoded ({type(e).__name__}); the file is corrupt") from e
+            if len(block) == 0:
+                break
+            total += len(block)
+            yield _checked(block, path)
+    if total == 0:
         raise BadAudio(f"{path.name}: the file holds no audio frames (truncated or empty recording)")
-    if not np.all(np.isfinite(data)):
-        raise BadAudio(f"{path.name}: the audio holds invalid samples (NaN or infinity); the file is corrupt")
-    channels = [np.ascontiguousarray(data[:, c]) for c in range(data.shape[1])]
-    if rate != sample_rate:
-        channels = [resample(c, rate, sample_rate) for c in channels]
-    return channels
 
 
-def _decode_with_av(path: Path) -> tuple[np.ndarray, int]:
+def _av_blocks(path: Path, dtype: str, block_seconds: float) -> Iterator[np.ndarray]:
+    """Formats libsndfile cannot read (m4a, opus), decoded with PyAV in order."""
     try:
         import av
 
-        with av.open(str(path)) as container:
-            stream = container.streams.audio[0]
-            rate = stream.rate
-            chunks = [frame.to_ndarray() for frame in container.decode(stream)]
+        container = av.open(str(path))
     except Exception as e:
         raise BadAudio(f"{path.name}: the audio could not be decoded ({type(e).__name__}); the file is corrupt") from e
-    if not chunks:
+    pending: list[np.ndarray] = []
+    total = 0
+    with container:
+        stream = container.streams.audio[0]
+        frames = max(1, int(stream.rate * block_seconds))
+        try:
+            for frame in container.decode(stream):
+                raw = frame.to_ndarray()
+                data = raw.T.astype(dtype) if raw.ndim == 2 else raw.reshape(-1, 1).astype(dtype)
+                if frame.format.is_planar is False and raw.ndim == 2 and raw.shape[0] == 1 and stream.channels > 1:
+                    data = raw.reshape(-1, stream.channels).astype(dtype)  # packed samples, interleaved
+                if np.issubdtype(raw.dtype, np.integer):
+                    data /= float(np.iinfo(raw.dtype).max)
+                pending.append(data)
+                if sum(len(p) for p in pending) >= frames:
+                    block = np.concatenate(pending)
+                    pending, total = [], total + len(block)
+                    yield _checked(block, path)
+        except BadAudio:
+            raise
+        except Exception as e:
+            raise BadAudio(f"{path.name}: the audio could not be decoded ({type(e).__name__}); the file is corrupt") from e
+    if pending:
+        block = np.concatenate(pending)
+        total += len(block)
+        yield _checked(block, path)
+    if total == 0:
         raise BadAudio(f"{path.name}: the file holds no audio frames (truncated or empty recording)")
-    data = np.concatenate(chunks, axis=1).T.astype(np.float32)
-    if np.issubdtype(chunks[0].dtype, np.integer):
-        data /= float(np.iinfo(chunks[0].dtype).max)
-    return data, rate
 
 
-def resample(audio: np.ndarray, rate: int, target: int) -> np.ndarray:
-    """Resample with a polyphase filter (scipy) so 8 kHz telephone audio is not aliased."""
-    from math import gcd
+def _checked(block: np.ndarray, path: Path) -> np.ndarray:
+    if not np.all(np.isfinite(block)):
+        raise BadAudio(f"{path.name}: the audio holds invalid samples (NaN or infinity); the file is corrupt")
+    return block
 
+
+def resampled_blocks(path: Path, sample_rate: int = SAMPLE_RATE) -> Iterator[np.ndarray]:
+    """The recording as float32 blocks of shape (frames, channels) at ``sample_rate``.
+
+    Each block is resampled with enough of its neighbours around it that the result equals
+    resampling the whole recording at once (polyphase filter, scipy), so 8 kHz telephone
+    audio is not aliased and block edges leave no trace.
+    """
+    rate, _channels, blocks = open_blocks(path)
+    if rate == sample_rate:
+        yield from blocks
+        return
+    g = gcd(rate, sample_rate)
+    up, down = sample_rate // g, rate // g
+    # resample_poly's filter reaches 10 * max(up, down) / up input samples either side
+    pad = down * -(-(10 * max(up, down) // up + 2) // down)
+    buffer: np.ndarray | None = None
+    start = done = 0  # source index of buffer[0]; source samples already resampled and given out
+    for block in blocks:
+        buffer = block if buffer is None else np.concatenate([buffer, block])
+        end = start + len(buffer)
+        limit = (end - pad) // down * down  # resample up to here: the filter has its right context
+        if limit > done:
+            out = _resample(buffer[: limit + pad - start], up, down)
+            skip = (done - start) * up // down
+            yield out[skip : skip + (limit - done) * up // down]
+            done = limit
+            keep = max(0, done - pad)
+            buffer, start = buffer[keep - start :], keep
+    if buffer is not None and start + len(buffer) > done:
+        out = _resample(buffer, up, down)
+        yield out[(done - start) * up // down :]
+
+
+def _resample(audio: np.ndarray, up: int, down: int) -> np.ndarray:
     from scipy.signal import resample_poly
 
-    g = gcd(rate, target)
-    return resample_poly(audio, target // g, rate // g).astype(np.float32)
+    return resample_poly(audio, up, down, axis=0).astype(np.float32)
+
+
+def frame_power(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
+    """The mean power (mean square) of each whole 10 ms frame, in float64."""
+    hop = sample_rate // 100
+    n = len(audio) // hop
+    return np.mean(audio[: n * hop].reshape(n, hop).astype(np.float64) ** 2, axis=1)
 
 
 def loudest_dbfs(audio: np.ndarray, sample_rate: int = SAMPLE_RATE) -> float:
     """The RMS level, in dBFS, of the loudest 100 ms window."""
-    win = max(1, sample_rate // 10)
-    n = len(audio) // win
-    if n == 0:
-        rms = float(np.sqrt(np.mean(audio**2))) if len(audio) else 0.0
-    else:
-        frames = audio[: n * win].reshape(n, win)
-        rms = float(np.sqrt((frames**2).mean(axis=1)).max())
-    return 20 * np.log10(rms) if rms > 0 else float("-inf")
+    return loudest_of(frame_power(audio, sample_rate))
+
+
+def loudest_of(power: np.ndarray) -> float:
+    """``loudest_dbfs`` from the 10 ms frame powers: the loudest 10 consecutive frames."""
+    n = len(power) // 10
+    level = float(power[: n * 10].reshape(n, 10).mean(axis=1).max()) if n else float(power.mean()) if len(power) else 0.0
+    return 10 * np.log10(level) if level > 0 else float("-inf")
 
 
 def check_speech_present(channels: list[np.ndarray], name: str, sample_rate: int = SAMPLE_RATE) -> None:

@@ -40,7 +40,7 @@ def transcribe_channel(
     Segment ids are set by the caller when channels are merged.
     """
     model = resolve_model(options.model)
-    engine = get_whisper_model(str(model.path), options.engine_compute_type, options.threads, options.workers)
+    engine = get_whisper_model(str(model.path), options.engine_compute_type, options.threads or os.cpu_count() or 1, options.workers)
     pieces, _info = engine.transcribe(
         audio,
         language=options.language,

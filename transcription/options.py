@@ -16,7 +16,7 @@ class TranscriptionOptions:
     """How calls are transcribed; settable from the config file (``transcription:``) and the CLI.
 
     >>> TranscriptionOptions(model="tiny.en", beam_size=5)
-    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=1, align_words=True, mono_speakers=True)
+    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=1, align_words=True, mono_speakers=True, window_seconds=120)
     """
 
     backend: str = "faster-whisper"
@@ -29,6 +29,7 @@ class TranscriptionOptions:
     workers: int = 1  # calls transcribed at once in one process (engine replicas sharing the weights)
     align_words: bool = True  # move word boundaries to the pauses in the channel's audio (transcription/align.py)
     mono_speakers: bool = True  # attribute a mono recording's turns to agent and customer (transcription/speakers.py)
+    window_seconds: int = 120  # the most audio transcribed at once, cut in a pause: bounds memory on long calls (transcription/windows.py)
 
     def __post_init__(self) -> None:
         _verify_options(self)
@@ -53,5 +54,7 @@ def _verify_options(o: TranscriptionOptions) -> None:
         raise ValueError(f"threads must be 0 (all cores) or a positive number, got {o.threads}")
     if o.workers < 1:
         raise ValueError(f"workers must be 1 or more, got {o.workers}")
+    if not 60 <= o.window_seconds <= 3600:
+        raise ValueError(f"window_seconds must be between 60 and 3600, got {o.window_seconds}")
     if not o.model:
         raise ValueError("model must be a model name such as 'tiny.en' or a local model folder")

@@ -69,13 +69,25 @@ def attribute_speakers(segments: list[Segment], audio: np.ndarray) -> list[Segme
     """Each mono turn labelled agent or customer (see the module's description); if the
     voices cannot be told apart, the segments come back as they were ("unknown")."""
     turns = split_turns(segments)
-    if len(turns) < 2:
+    return label_turns(segments, turns, turn_prints(turns, audio))
+
+
+def turn_prints(turns: list[Segment], audio: np.ndarray, offset: float = 0.0) -> list[np.ndarray | None]:
+    """The voice print of each turn long enough to carry one (else None); ``audio`` starts
+    ``offset`` seconds into the call (a window of a long call)."""
+    def piece(t: Segment) -> np.ndarray:
+        return audio[max(0, int((t.start - offset) * SAMPLE_RATE)) : max(0, int((t.end - offset) * SAMPLE_RATE))]
+
+    return [voice_print(piece(t)) if t.end - t.start >= MIN_TURN and len(piece(t)) else None for t in turns]
+
+
+def label_turns(segments: list[Segment], turns: list[Segment], prints: list[np.ndarray | None]) -> list[Segment]:
+    """The turns labelled agent or customer by their voice prints and role phrases; the
+    ``segments`` unchanged when there are not two voices to tell apart."""
+    long_enough = [i for i, p in enumerate(prints) if p is not None]
+    if len(turns) < 2 or len(long_enough) < 2:
         return segments
-    long_enough = [i for i, t in enumerate(turns) if t.end - t.start >= MIN_TURN]
-    if len(long_enough) < 2:
-        return segments
-    prints = np.stack([voice_print(audio[int(turns[i].start * SAMPLE_RATE) : int(turns[i].end * SAMPLE_RATE)]) for i in long_enough])
-    groups = _two_groups(prints)
+    groups = _two_groups(np.stack([prints[i] for i in long_enough]))
     if groups is None:
         return segments
     label = {i: g for i, g in zip(long_enough, groups, strict=True)}

@@ -1,4 +1,4 @@
-"""Transcribing a call: per channel (per party), merged in time order."""
+"""Transcribing a call: per channel (per party), window by window, merged in time order."""
 
 from __future__ import annotations
 
@@ -6,44 +6,23 @@ from dataclasses import replace
 
 import numpy as np
 
-from .align import snap_words
-from .speakers import attribute_speakers
-from .audio import SAMPLE_RATE, SILENCE_DBFS, check_speech_present, load_channels, loudest_dbfs
+from .align import snap_to_speech
+from .audio import SAMPLE_RATE, SILENCE_DBFS, loudest_dbfs
 from .calls import Call
-from .errors import BadAudio
 from . import faster_whisper_backend
 from .loops import mark_loops
 from .models import resolve_model
 from .options import TranscriptionOptions
-from .types import AGENT, CUSTOMER, Segment, Transcript
-
-UNKNOWN = "unknown"  # a mono recording's speech before speaker attribution
+from .speakers import label_turns, split_turns, turn_prints
+from .types import Segment, Transcript
+from .windows import UNKNOWN, ChannelScan, channel_windows, scan_call
 
 
 def split_call_channels(call: Call) -> list[tuple[np.ndarray, str]]:
-    """Decode a call into (16 kHz mono audio, speaker) per channel, in the order of
-    ``Call.sources`` and their channels: the global channel index used by segments and redaction."""
-    channels: list[tuple[np.ndarray, str]] = []
-    for source in call.sources:
-        data = load_channels(source.path)
-        if source.role is not None:
-            mono = data[0] if len(data) == 1 else np.mean(np.stack(data), axis=0).astype(np.float32)
-            channels.append((mono, source.role))
-        elif len(data) == 1:
-            channels.append((data[0], UNKNOWN))
-        elif len(data) == 2:
-            for idx, audio in enumerate(data):
-                channels.append((audio, AGENT if idx == call.agent_channel else CUSTOMER))
-        else:
-            raise BadAudio(f"{source.path.name}: {len(data)} channels; a call recording has one or two")
-    lengths = {len(a) for a, _ in channels}
-    if len(lengths) > 1 and max(lengths) - min(lengths) > SAMPLE_RATE:
-        raise BadAudio(
-            f"{call.name}: the party recordings differ in length by "
-            f"{(max(lengths) - min(lengths)) / SAMPLE_RATE:.1f} s; the pair does not belong to one call"
-        )
-    check_speech_present([a for a, _ in channels], call.name)
-    return channels
+    """A call decoded whole into (16 kHz mono audio, speaker) per channel, in the global channel
+    order used by segments and redaction. For short clips and benchmarks: ``transcribe_call``
+    reads long calls a window at a time instead."""
+    return [(np.concatenate([audio for _, audio in channel_windows(call, scan, scan.duration + 1)]), scan.speaker) for scan in scan_call(call)]
 
 
 def backend_for(options: TranscriptionOptions):  # noqa: ANN201 - a backend module
@@ -59,29 +38,54 @@ def backend_for(options: TranscriptionOptions):  # noqa: ANN201 - a backend modu
 def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> Transcript:
     """Transcribe a call into one Transcript; raises BadAudio or ModelNotAvailable.
 
+    Memory stays bounded however long the call (``windows``): each channel is transcribed in
+    windows of at most ``options.window_seconds`` (two minutes), cut in pauses.
+
     >>> transcript = transcribe_call(call, TranscriptionOptions())  # doctest: +SKIP
     """
     options = options or TranscriptionOptions()
-    backend = backend_for(options)
-    channels = split_call_channels(call)
+    scans = scan_call(call)
     segments: list[Segment] = []
-    for index, (audio, speaker) in enumerate(channels):
-        if loudest_dbfs(audio) < SILENCE_DBFS:
+    for index, scan in enumerate(scans):
+        if scan.loudest_dbfs < SILENCE_DBFS:
             continue  # a silent leg (e.g. the customer's line while on hold) holds no speech
-        heard = backend.transcribe_channel(audio, options, speaker, index)
-        if options.align_words:
-            heard = snap_words(heard, audio)
-        if speaker == UNKNOWN and options.mono_speakers:
-            heard = attribute_speakers(heard, audio)  # agent or customer per turn, by voice and role
-        segments.extend(mark_loops(s) for s in heard)
+        segments.extend(mark_loops(s) for s in _transcribe_channel(call, scan, index, options))
     segments.sort(key=lambda s: (s.start, s.channel))
 
-    duration = max(len(a) for a, _ in channels) / SAMPLE_RATE
     return Transcript(
         call_id=call.call_id,
         segments=tuple(replace(s, id=i) for i, s in enumerate(segments)),
-        duration=round(duration, 3),
+        duration=round(max(s.samples for s in scans) / SAMPLE_RATE, 3),
         backend=options.backend,
-        model=backend.engine_version(resolve_model(options.model)),
-        channels=tuple(speaker for _, speaker in channels),
+        model=backend_for(options).engine_version(resolve_model(options.model)),
+        channels=tuple(scan.speaker for scan in scans),
     )
+
+
+def _transcribe_channel(call: Call, scan: ChannelScan, index: int, options: TranscriptionOptions) -> list[Segment]:
+    backend = backend_for(options)
+    speech = scan.speech if options.align_words else None
+    mono = scan.speaker == UNKNOWN and options.mono_speakers
+    heard: list[Segment] = []
+    turns: list[Segment] = []
+    prints: list[np.ndarray | None] = []
+    for offset, audio in channel_windows(call, scan, options.window_seconds):
+        if loudest_dbfs(audio) < SILENCE_DBFS:
+            continue  # a silent stretch (hold, or the other party talking at length)
+        at = offset / SAMPLE_RATE
+        window = [_shifted(s, at) for s in backend.transcribe_channel(audio, options, scan.speaker, index)]
+        if speech is not None:
+            window = snap_to_speech(window, speech)
+        if mono:  # voice prints need the audio: taken now, labelled once the whole call is heard
+            window_turns = split_turns(window)
+            turns.extend(window_turns)
+            prints.extend(turn_prints(window_turns, audio, at))
+        heard.extend(window)
+    return label_turns(heard, turns, prints) if mono else heard  # agent or customer per turn, by voice and role
+
+
+def _shifted(segment: Segment, seconds: float) -> Segment:
+    if not seconds:
+        return segment
+    words = tuple(replace(w, start=round(w.start + seconds, 3), end=round(w.end + seconds, 3)) for w in segment.words)
+    return replace(segment, start=round(segment.start + seconds, 3), end=round(segment.end + seconds, 3), words=words)

@@ -31,3 +31,31 @@ def test_pair_legs_are_written_separately(tmp_path, sample_calls, redacted_sampl
     call = sample_calls["NW-20261121-0003"]
     out = redact_audio(call, redacted_samples["NW-20261121-0003"], tmp_path)
     assert [p.name for p in out] == ["refund_readback_agent.flac", "refund_readback_customer.flac"]
+
+
+def test_spans_across_read_blocks_are_silenced_in_long_recordings(tmp_path):
+    """Recordings are redacted 30 s at a time: a span over a block edge is silenced on both
+    sides of it, on its own channel only, and every sample outside the spans is kept bit for bit."""
+    from redaction.types import Entity, RedactedTranscript
+    from transcription import discover_calls
+
+    rate = 8000  # telephone audio, written back at its own rate
+    noise = np.random.default_rng(7).uniform(-0.5, 0.5, (rate * 70, 2))
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    sf.write(str(inbox / "long.wav"), noise, rate, subtype="PCM_16")
+    [call], _ = discover_calls(inbox)
+    spans = [(1, 29.8, 30.4), (0, 59.9, 60.05)]  # (channel, start, end) over the 30 s and 60 s block edges
+    entities = tuple(Entity("CVV", 0, "customer", ch, 0, 3, a, b, "CvvRecognizer", 0.9) for ch, a, b in spans)
+    redacted = RedactedTranscript(call.call_id, (), entities, (), 70.0, "faster-whisper", "tiny.en")
+    [out] = redact_audio(call, redacted, tmp_path / "out")
+    original, _ = sf.read(str(inbox / "long.wav"))
+    data, out_rate = sf.read(str(out))
+    assert out_rate == rate and data.shape == original.shape
+    expected = original.copy()
+    for ch, a, b in spans:
+        lo, hi = int((a - 0.15) * rate), int((b + 0.15) * rate)
+        assert np.abs(data[lo:hi, ch]).max() == 0.0
+        assert np.abs(data[lo:hi, 1 - ch]).max() > 0.1  # the other party's channel is untouched
+        expected[lo:hi, ch] = 0
+    np.testing.assert_array_equal(data, expected)
