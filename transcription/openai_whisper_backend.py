@@ -19,6 +19,7 @@ import numpy as np
 
 from .errors import ModelNotAvailable
 from .faster_whisper_backend import COMPRESSION_RATIO_THRESHOLD, split_on_pauses
+from .loops import token_budget
 from .models import InstalledModel, resolve_model
 from .options import TranscriptionOptions
 from .types import Segment, Word
@@ -61,8 +62,14 @@ def engine_version(model: InstalledModel) -> str:
     return f"openai-whisper {metadata.version('openai-whisper')} (float32); model {model.name} ({model.source}, converted from CTranslate2)"
 
 
-def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int) -> list[Segment]:
-    """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps."""
+SAMPLE_LEN = 224  # openai-whisper's own limit per window (half the text context)
+
+
+def transcribe_channel(
+    audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int, speech_seconds: float | None = None
+) -> list[Segment]:
+    """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps;
+    ``speech_seconds`` caps the tokens per window as in the faster-whisper backend."""
     import torch
 
     model_info = resolve_model(options.model)
@@ -81,6 +88,7 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
         compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
         fp16=False,
         verbose=None,
+        sample_len=token_budget(len(audio) / SAMPLE_RATE if speech_seconds is None else speech_seconds, SAMPLE_LEN),
     )
     segments: list[Segment] = []
     for piece in result["segments"]:

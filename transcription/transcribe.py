@@ -10,12 +10,12 @@ from .align import snap_to_speech
 from .audio import SAMPLE_RATE, SILENCE_DBFS, loudest_dbfs
 from .calls import Call
 from . import faster_whisper_backend
-from .loops import mark_loops
+from .loops import cover_speech, mark_loops
 from .models import resolve_model
 from .options import TranscriptionOptions
 from .speakers import label_turns, split_turns, turn_prints
 from .types import Segment, Transcript
-from .windows import UNKNOWN, ChannelScan, channel_windows, scan_call
+from .windows import FRAME, UNKNOWN, ChannelScan, channel_windows, scan_call
 
 
 def split_call_channels(call: Call) -> list[tuple[np.ndarray, str]]:
@@ -49,7 +49,7 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> 
     for index, scan in enumerate(scans):
         if scan.loudest_dbfs < SILENCE_DBFS:
             continue  # a silent leg (e.g. the customer's line while on hold) holds no speech
-        segments.extend(mark_loops(s) for s in _transcribe_channel(call, scan, index, options))
+        segments.extend(_transcribe_channel(call, scan, index, options))
     segments.sort(key=lambda s: (s.start, s.channel))
 
     return Transcript(
@@ -64,7 +64,7 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> 
 
 def _transcribe_channel(call: Call, scan: ChannelScan, index: int, options: TranscriptionOptions) -> list[Segment]:
     backend = backend_for(options)
-    speech = scan.speech if options.align_words else None
+    speech = scan.speech  # per 10 ms frame
     mono = scan.speaker == UNKNOWN and options.mono_speakers
     heard: list[Segment] = []
     turns: list[Segment] = []
@@ -73,15 +73,18 @@ def _transcribe_channel(call: Call, scan: ChannelScan, index: int, options: Tran
         if loudest_dbfs(audio) < SILENCE_DBFS:
             continue  # a silent stretch (hold, or the other party talking at length)
         at = offset / SAMPLE_RATE
-        window = [_shifted(s, at) for s in backend.transcribe_channel(audio, options, scan.speaker, index)]
-        if speech is not None:
+        speech_seconds = float(speech[offset // FRAME : (offset + len(audio)) // FRAME].sum()) / 100  # caps the decoder (loops.py)
+        window = [_shifted(s, at) for s in backend.transcribe_channel(audio, options, scan.speaker, index, speech_seconds)]
+        if options.align_words:
             window = snap_to_speech(window, speech)
         if mono:  # voice prints need the audio: taken now, labelled once the whole call is heard
             window_turns = split_turns(window)
             turns.extend(window_turns)
             prints.extend(turn_prints(window_turns, audio, at))
         heard.extend(window)
-    return label_turns(heard, turns, prints) if mono else heard  # agent or customer per turn, by voice and role
+    if mono:
+        heard = label_turns(heard, turns, prints)  # agent or customer per turn, by voice and role
+    return cover_speech([mark_loops(s) for s in heard], speech)
 
 
 def _shifted(segment: Segment, seconds: float) -> Segment:

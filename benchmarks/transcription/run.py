@@ -13,6 +13,9 @@
    decoded channels), warm, same process. Target: overhead at most 10%.
 4. Peak RSS of `transcribe_call` as a call grows from 5 to 60 minutes (fresh process each).
    Target: flat within 20%.
+5. Repetition loops: espeak-ng clips of repeated digits, on which tiny.en loops, decoded by the
+   raw engine (no token budget, as before) and by the backend with its budget
+   (`transcription/loops.py`), in turn; decoding seconds and loops found.
 
 Writes benchmarks/results/transcription.json and .md.
 """
@@ -159,6 +162,48 @@ def stage_overhead(path: Path) -> dict:
     return {"raw_seconds": raw_s, "stage_seconds": stage_s, "overhead": stage_s / raw_s - 1, "runs": times}
 
 
+LOOP_PHRASES = (
+    "my card number is four one one one, one one one one, one one one one, one one one one",
+    "it's four one one one one one one one one one one one one one one one",
+    "the number is five five five five, five five five five, five five five five, five five five five",
+    "two two two two, two two two two, two two two two, two two two two, and the code is two two two",
+)
+
+
+def loop_costs() -> dict:
+    """Decoding time on looping clips: the raw engine without a budget against the backend with one."""
+    from scipy.signal import resample_poly
+
+    from tests.speech_synth import RATE, speak
+    from transcription import TranscriptionOptions, resolve_model
+    from transcription.align import speech_frames
+    from transcription.audio import frame_power
+    from transcription.faster_whisper_backend import COMPRESSION_RATIO_THRESHOLD, get_whisper_model, transcribe_channel
+    from transcription.loops import find_loop
+
+    options = TranscriptionOptions()
+    engine = get_whisper_model(str(resolve_model(options.model).path), options.engine_compute_type, os.cpu_count() or 1, 1)
+    totals = {"raw": [0.0, 0], "budget": [0.0, 0]}
+    clips = audio_seconds = 0
+    for voice in ("en-us", "en-us+f3"):
+        for phrase in LOOP_PHRASES:
+            wide = np.concatenate([np.zeros(RATE // 2, np.float32), speak(phrase, voice, 150), np.zeros(RATE // 2, np.float32)])
+            for audio in (wide, resample_poly(resample_poly(wide, 1, 2), 2, 1).astype(np.float32)):  # and through 8 kHz
+                speech_seconds = float(speech_frames(frame_power(audio)).sum()) / 100
+                clips, audio_seconds = clips + 1, audio_seconds + len(audio) / RATE
+                for label in totals:
+                    t0 = time.perf_counter()
+                    if label == "raw":
+                        pieces, _ = engine.transcribe(audio, language="en", beam_size=options.beam_size, word_timestamps=True, vad_filter=True,
+                                                      condition_on_previous_text=False, compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD)  # fmt: skip
+                        words = [w.word for piece in pieces for w in piece.words]
+                    else:
+                        words = [w.text for seg in transcribe_channel(audio, options, "customer", 1, speech_seconds) for w in seg.words]
+                    totals[label][0] += time.perf_counter() - t0
+                    totals[label][1] += find_loop(words) is not None
+    return {"clips": clips, "audio_seconds": audio_seconds, **{k: {"seconds": v[0], "loops": v[1]} for k, v in totals.items()}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
@@ -195,6 +240,8 @@ def main() -> None:
             (folder / "call.wav").unlink()
         mems = [m["peak_rss_mb"] for m in results["memory"]]
         results["memory_growth"] = max(mems) / mems[0] - 1
+    results["loops"] = loop_costs()
+    print("loops", results["loops"], flush=True)
     OUT.mkdir(parents=True, exist_ok=True)
     name = "transcription-quick" if args.quick else "transcription"
     (OUT / f"{name}.json").write_text(json.dumps(results, indent=2))
@@ -226,6 +273,12 @@ def render(r: dict) -> str:
     for m in r["memory"]:
         lines.append(f"| {m['minutes']} | {m['peak_rss_mb']:.0f} | {m['rtf']:.3f} |")
     lines += ["", f"Growth from the shortest to the longest call: **{r['memory_growth']:+.1%}** (target: within 20%)."]
+    lp = r["loops"]
+    lines += ["", f"## Repetition loops: {lp['clips']} clips of repeated digits ({lp['audio_seconds']:.0f} s, espeak-ng, wideband and 8 kHz)", "",
+              "| decoder | decoding seconds | real-time factor | loops found |", "|---|---:|---:|---:|",
+              f"| raw engine, no token budget | {lp['raw']['seconds']:.1f} | {lp['raw']['seconds'] / lp['audio_seconds']:.2f} | {lp['raw']['loops']} |",
+              f"| callaudit, token budget by speech | {lp['budget']['seconds']:.1f} | {lp['budget']['seconds'] / lp['audio_seconds']:.2f} | {lp['budget']['loops']} |",
+              "", "Loops found are marked unreliable and redacted whole."]  # fmt: skip
     return "\n".join(lines) + "\n"
 
 
