@@ -36,12 +36,9 @@ def engine_version(model: InstalledModel) -> str:
 MAX_NEW_TOKENS = 400  # Whisper's context is 448 tokens, the prompt included
 
 
-def transcribe_channel(
-    audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int, speech_seconds: float | None = None
-) -> list[Segment]:
-    """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps.
-    ``speech_seconds``: how much of ``audio`` is speech, which caps the tokens the decoder
-    may write (``loops.token_budget``); None = the whole of it.
+def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int) -> list[Segment]:
+    """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps; the
+    decoder's tokens per window are capped by the audio's length (``loops.token_budget``).
 
     Segment ids are set by the caller when channels are merged.
     """
@@ -55,7 +52,7 @@ def transcribe_channel(
         vad_filter=options.vad,
         condition_on_previous_text=False,  # stops one loop from seeding the next window
         compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
-        max_new_tokens=token_budget(len(audio) / 16000 if speech_seconds is None else speech_seconds, MAX_NEW_TOKENS),
+        max_new_tokens=token_budget(len(audio) / 16000, MAX_NEW_TOKENS),
     )
     segments: list[Segment] = []
     for piece in pieces:

@@ -2,12 +2,14 @@
 
 A looped segment is evidence of nothing; worse, it may hide a card number the customer said.
 
-- While decoding, each window's output is capped by a token budget in proportion to the
-  speech in it (``token_budget``): people say 2–4 tokens' worth a second, a digit string read
-  with dashes 6–8, so a decoder past ``MAX_TOKENS_PER_SECOND`` is looping. Without the cap a
-  loop runs to Whisper's 448-token limit, at every one of its fallback temperatures: measured on
-  48 espeak-ng clips of repeated digits, 8.7 s of decoding per 6 s clip
-  (benchmarks/transcription).
+- While decoding, each window's output is capped by a token budget in proportion to the audio
+  it holds, up to Whisper's 30 s (``token_budget``): people say 2–4 tokens' worth a second, a
+  digit string read with dashes 6–8, so a decoder past ``MAX_TOKENS_PER_SECOND`` is looping.
+  Without the cap a loop runs to Whisper's 448-token limit, at every one of its fallback
+  temperatures: measured on 48 espeak-ng clips of repeated digits, 8.7 s of decoding per 6 s
+  clip (benchmarks/transcription). The budget follows the audio's length, never an estimate of
+  its speech: a budget below what was said would make the decoder drop words unseen (measured:
+  faster-whisper discards a window's unfinished segment and seeks on).
 - After decoding, the repetition is cut short and the segment marked unreliable
   (``mark_loops``), so redaction removes it whole (fail-closed) and scoring does not quote it.
 """
@@ -23,7 +25,7 @@ from .types import Segment
 
 MAX_REPEATS = 6  # a short unit (1-4 words) said more than this many times in a row is a loop
 MAX_PHRASE_REPEATS = 2  # a phrase (5-10 words) said more than twice in a row is a loop
-MAX_TOKENS_PER_SECOND = 10  # of speech; well above what people say, even digits read with dashes
+MAX_TOKENS_PER_SECOND = 10  # of audio; well above what people say, even digits read with dashes
 MIN_TOKEN_BUDGET = 32
 WHISPER_WINDOW = 30.0  # seconds; the budget applies to each of the decoder's 30 s windows
 _NORM = re.compile(r"[^\w]+")
@@ -70,10 +72,10 @@ def mark_loops(segment: Segment) -> Segment:
     return replace(segment, words=kept, text="".join(w.text for w in kept), unreliable=True)
 
 
-def token_budget(speech_seconds: float, ceiling: int) -> int:
-    """The most tokens the decoder may write for one 30 s window holding up to
-    ``speech_seconds`` of speech (``ceiling``: the backend's own limit)."""
-    return int(min(ceiling, MIN_TOKEN_BUDGET + MAX_TOKENS_PER_SECOND * min(WHISPER_WINDOW, speech_seconds)))
+def token_budget(audio_seconds: float, ceiling: int) -> int:
+    """The most tokens the decoder may write for one 30 s window of a stretch of
+    ``audio_seconds`` (``ceiling``: the backend's own limit)."""
+    return int(min(ceiling, MIN_TOKEN_BUDGET + MAX_TOKENS_PER_SECOND * min(WHISPER_WINDOW, audio_seconds)))
 
 
 LOOP_PAUSE_FRAMES = 50  # 0.5 s of quiet ends the stretch of speech a looping segment covers

@@ -65,11 +65,9 @@ def engine_version(model: InstalledModel) -> str:
 SAMPLE_LEN = 224  # openai-whisper's own limit per window (half the text context)
 
 
-def transcribe_channel(
-    audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int, speech_seconds: float | None = None
-) -> list[Segment]:
-    """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps;
-    ``speech_seconds`` caps the tokens per window as in the faster-whisper backend."""
+def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int) -> list[Segment]:
+    """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps; the
+    tokens per window are capped as in the faster-whisper backend."""
     import torch
 
     model_info = resolve_model(options.model)
@@ -88,7 +86,7 @@ def transcribe_channel(
         compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
         fp16=False,
         verbose=None,
-        sample_len=token_budget(len(audio) / SAMPLE_RATE if speech_seconds is None else speech_seconds, SAMPLE_LEN),
+        sample_len=token_budget(len(audio) / SAMPLE_RATE, SAMPLE_LEN),
     )
     segments: list[Segment] = []
     for piece in result["segments"]:

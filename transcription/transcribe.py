@@ -15,7 +15,7 @@ from .models import resolve_model
 from .options import TranscriptionOptions
 from .speakers import label_turns, split_turns, turn_prints
 from .types import Segment, Transcript
-from .windows import FRAME, UNKNOWN, ChannelScan, channel_windows, scan_call
+from .windows import UNKNOWN, ChannelScan, channel_windows, scan_call
 
 
 def split_call_channels(call: Call) -> list[tuple[np.ndarray, str]]:
@@ -73,8 +73,7 @@ def _transcribe_channel(call: Call, scan: ChannelScan, index: int, options: Tran
         if loudest_dbfs(audio) < SILENCE_DBFS:
             continue  # a silent stretch (hold, or the other party talking at length)
         at = offset / SAMPLE_RATE
-        speech_seconds = float(speech[offset // FRAME : (offset + len(audio)) // FRAME].sum()) / 100  # caps the decoder (loops.py)
-        window = [_shifted(s, at) for s in backend.transcribe_channel(audio, options, scan.speaker, index, speech_seconds)]
+        window = [_shifted(s, at) for s in backend.transcribe_channel(audio, options, scan.speaker, index)]
         if options.align_words:
             window = snap_to_speech(window, speech)
         if mono:  # voice prints need the audio: taken now, labelled once the whole call is heard

@@ -176,8 +176,6 @@ def loop_costs() -> dict:
 
     from tests.speech_synth import RATE, speak
     from transcription import TranscriptionOptions, resolve_model
-    from transcription.align import speech_frames
-    from transcription.audio import frame_power
     from transcription.faster_whisper_backend import COMPRESSION_RATIO_THRESHOLD, get_whisper_model, transcribe_channel
     from transcription.loops import find_loop
 
@@ -189,7 +187,6 @@ def loop_costs() -> dict:
         for phrase in LOOP_PHRASES:
             wide = np.concatenate([np.zeros(RATE // 2, np.float32), speak(phrase, voice, 150), np.zeros(RATE // 2, np.float32)])
             for audio in (wide, resample_poly(resample_poly(wide, 1, 2), 2, 1).astype(np.float32)):  # and through 8 kHz
-                speech_seconds = float(speech_frames(frame_power(audio)).sum()) / 100
                 clips, audio_seconds = clips + 1, audio_seconds + len(audio) / RATE
                 for label in totals:
                     t0 = time.perf_counter()
@@ -198,7 +195,7 @@ def loop_costs() -> dict:
                                                       condition_on_previous_text=False, compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD)  # fmt: skip
                         words = [w.word for piece in pieces for w in piece.words]
                     else:
-                        words = [w.text for seg in transcribe_channel(audio, options, "customer", 1, speech_seconds) for w in seg.words]
+                        words = [w.text for seg in transcribe_channel(audio, options, "customer", 1) for w in seg.words]
                     totals[label][0] += time.perf_counter() - t0
                     totals[label][1] += find_loop(words) is not None
     return {"clips": clips, "audio_seconds": audio_seconds, **{k: {"seconds": v[0], "loops": v[1]} for k, v in totals.items()}}
@@ -277,7 +274,7 @@ def render(r: dict) -> str:
     lines += ["", f"## Repetition loops: {lp['clips']} clips of repeated digits ({lp['audio_seconds']:.0f} s, espeak-ng, wideband and 8 kHz)", "",
               "| decoder | decoding seconds | real-time factor | loops found |", "|---|---:|---:|---:|",
               f"| raw engine, no token budget | {lp['raw']['seconds']:.1f} | {lp['raw']['seconds'] / lp['audio_seconds']:.2f} | {lp['raw']['loops']} |",
-              f"| callaudit, token budget by speech | {lp['budget']['seconds']:.1f} | {lp['budget']['seconds'] / lp['audio_seconds']:.2f} | {lp['budget']['loops']} |",
+              f"| callaudit, token budget by length | {lp['budget']['seconds']:.1f} | {lp['budget']['seconds'] / lp['audio_seconds']:.2f} | {lp['budget']['loops']} |",
               "", "Loops found are marked unreliable and redacted whole."]  # fmt: skip
     return "\n".join(lines) + "\n"
 

@@ -37,11 +37,11 @@ def test_transcript_repr_never_shows_text():
     assert "4532" not in repr(seg)
 
 
-def test_token_budget_follows_the_speech_and_the_backend_ceiling():
+def test_token_budget_follows_the_audio_and_the_backend_ceiling():
     from transcription.loops import MAX_TOKENS_PER_SECOND, token_budget
 
-    assert token_budget(6.0, 400) < token_budget(20.0, 400) < 400  # a 6 s card reading gets a small budget
-    assert token_budget(6.0, 400) >= 6.0 * MAX_TOKENS_PER_SECOND  # still far above what people say
+    assert token_budget(6.0, 400) < token_budget(20.0, 400) < 400  # 6 s of audio gets a small budget
+    assert token_budget(6.0, 400) >= 6.0 * MAX_TOKENS_PER_SECOND  # still far above what people say in 6 s
     assert token_budget(300.0, 400) == token_budget(30.0, 400)  # per 30 s decoding window
     assert token_budget(30.0, 224) == 224
 
