@@ -64,9 +64,10 @@ def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
 @click.option("--model", help="Speech model: a name from `callaudit models` or a local model folder.")
 @click.option("--compute-type", help="auto, or int8/float32/... (faster-whisper); openai-whisper runs float32.")
 @click.option("--beam-size", type=click.IntRange(1, 10), help="Beam size (1 = greedy).")
+@click.option("--batch-size", type=click.IntRange(0, 32), help="faster-whisper: decode N speech chunks at once (0 = off).")
 @click.pass_obj
 def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend: str | None, model: str | None,  # noqa: ANN001
-        compute_type: str | None, beam_size: int | None) -> None:  # fmt: skip
+        compute_type: str | None, beam_size: int | None, batch_size: int | None) -> None:  # fmt: skip
     """Process the inbox now: transcribe, redact, score and store every new call."""
     from .render import print_summary, progress_bar
 
@@ -74,7 +75,7 @@ def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend:
     from .nightly import PROGRESS_LISTENERS, BatchAlreadyRunning, run_batch
 
     runner = {} if dask is None else {"task_runner": "dask", "dask_address": None if dask == "local" else dask}
-    asr = {"backend": backend, "model": model, "compute_type": compute_type, "beam_size": beam_size}
+    asr = {"backend": backend, "model": model, "compute_type": compute_type, "beam_size": beam_size, "batch_size": batch_size}
     try:
         config.transcription_options(**asr)  # a bad combination stops here, before any flow run
     except ValueError as e:

@@ -44,6 +44,7 @@ class TranscriptionConfig(_Options):
     align_words: bool = True
     mono_speakers: bool = True
     window_seconds: int = 120
+    batch_size: int = 0
 
 
 class RedactionConfig(_Options):

@@ -44,16 +44,14 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
     """
     model = resolve_model(options.model)
     engine = get_whisper_model(str(model.path), options.engine_compute_type, options.threads or os.cpu_count() or 1, options.workers)
-    pieces, _info = engine.transcribe(
-        audio,
-        language=options.language,
-        beam_size=options.beam_size,
-        word_timestamps=True,
-        vad_filter=options.vad,
-        condition_on_previous_text=False,  # stops one loop from seeding the next window
-        compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
-        max_new_tokens=token_budget(len(audio) / 16000, MAX_NEW_TOKENS),
-    )
+    common = dict(language=options.language, beam_size=options.beam_size, word_timestamps=True, vad_filter=options.vad,
+                  compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD, max_new_tokens=token_budget(len(audio) / 16000, MAX_NEW_TOKENS))  # fmt: skip
+    if options.batch_size:  # speech chunks decoded side by side: about twice the throughput on 2 cores (benchmarks/transcription)
+        from faster_whisper import BatchedInferencePipeline
+
+        pieces, _info = BatchedInferencePipeline(model=engine).transcribe(audio, batch_size=options.batch_size, **common)
+    else:
+        pieces, _info = engine.transcribe(audio, condition_on_previous_text=False, **common)  # one loop does not seed the next window
     segments: list[Segment] = []
     for piece in pieces:
         words = tuple(

@@ -16,7 +16,7 @@ class TranscriptionOptions:
     """How calls are transcribed; settable from the config file (``transcription:``) and the CLI.
 
     >>> TranscriptionOptions(model="tiny.en", beam_size=5)
-    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=1, align_words=True, mono_speakers=True, window_seconds=120)
+    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=1, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0)
     """
 
     backend: str = "faster-whisper"
@@ -30,6 +30,7 @@ class TranscriptionOptions:
     align_words: bool = True  # move word boundaries to the pauses in the channel's audio (transcription/align.py)
     mono_speakers: bool = True  # attribute a mono recording's turns to agent and customer (transcription/speakers.py)
     window_seconds: int = 120  # the most audio transcribed at once, cut in a pause: bounds memory on long calls (transcription/windows.py)
+    batch_size: int = 0  # faster-whisper: decode this many speech chunks at once (its batched pipeline); 0 = one 30 s window after another
 
     def __post_init__(self) -> None:
         _verify_options(self)
@@ -56,5 +57,11 @@ def _verify_options(o: TranscriptionOptions) -> None:
         raise ValueError(f"workers must be 1 or more, got {o.workers}")
     if not 60 <= o.window_seconds <= 3600:
         raise ValueError(f"window_seconds must be between 60 and 3600, got {o.window_seconds}")
+    if not 0 <= o.batch_size <= 32:
+        raise ValueError(f"batch_size must be between 0 (no batching) and 32, got {o.batch_size}")
+    if o.batch_size and o.backend != "faster-whisper":
+        raise ValueError("batch_size is a faster-whisper option; set it to 0 for openai-whisper")
+    if o.batch_size and not o.vad:
+        raise ValueError("batch_size needs vad: true (the batches are the speech chunks the VAD finds)")
     if not o.model:
         raise ValueError("model must be a model name such as 'tiny.en' or a local model folder")
