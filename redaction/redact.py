@@ -80,6 +80,12 @@ def redact_transcript(
                         if any(w0 <= t1 and t0 <= w1 for w0, w1 in windows):
                             spans[seg_id].append(_Span(start, end, UNCLASSIFIED, "PaymentWindowDigits", 1.0))
 
+    heard = _names_heard(transcript, spans)
+    for seg in transcript.segments:  # a name heard once is redacted wherever it is said again
+        for name in heard:
+            for m in re.finditer(rf"\b{re.escape(name)}\b", seg.text, re.I):
+                spans[seg.id].append(_Span(m.start(), m.end(), "PERSON", "NameHeardInCall", HEARD_NAME_SCORE))
+
     segments, entities, findings = [], [], []
     for seg in transcript.segments:
         if seg.unreliable:
@@ -116,6 +122,33 @@ def redact_transcript(
             "nlp": nlp_description(options.spacy_model),
         },
     )
+
+
+HEARD_NAME_SCORE = 0.8
+NAME_WORD = re.compile(r"\b[A-Z][a-z'-]{2,}\b")  # Whisper capitalises names
+NOT_NAMES = {
+    "it's", "its", "the", "this", "that", "that's", "yes", "yeah", "okay", "thank", "thanks", "hello", "speaking", "email",
+    "address", "dot", "and", "not", "calling", "sure", "hi", "mister", "miss", "doctor", "street", "road", "lane", "avenue",
+}  # fmt: skip
+
+
+def _names_heard(transcript: Transcript, spans: dict[int, list[_Span]]) -> set[str]:
+    """The capitalised words of every PERSON found, and of the local part of every EMAIL_ADDRESS
+    found (people's addresses are mostly their names: "Sarah not Schmidt at outlook.com"). ASR
+    spells a name the same way within a call far more often than not, so each is then redacted
+    wherever it is said, by either party, though only one mention came with a context."""
+    text = {s.id: s.text for s in transcript.segments}
+    names: set[str] = set()
+    for seg_id, found in spans.items():
+        for span in found:
+            if span.entity_type == "PERSON":
+                part = text[seg_id][span.start : span.end]
+            elif span.entity_type == "EMAIL_ADDRESS":
+                part = re.split(r"\s+at\s+|@", text[seg_id][span.start : span.end], maxsplit=1)[0]
+            else:
+                continue
+            names.update(w for w in NAME_WORD.findall(part) if w.lower() not in NOT_NAMES)
+    return names
 
 
 def _add(spans: dict[int, list[_Span]], stream, original: tuple[int, int], entity_type: str, recognizer: str, score: float) -> None:  # noqa: ANN001

@@ -114,3 +114,22 @@ def test_customer_numbers_in_a_payment_window_are_redacted_whatever_their_form()
     r = redact_transcript(t)
     assert r.segments[2].text == "It is [UNCLASSIFIED_NUMBER]"
     assert "15" in r.segments[0].text and "2 dogs" in r.segments[4].text  # outside the window: kept
+
+
+def test_a_name_heard_once_is_redacted_wherever_it_is_said():
+    """ASR turns a spoken email into "Mateo Hana, who not co-not UK", with no "at" to find; the name,
+    found once by its context, is redacted there too, and in the agent's mouth; so is a surname
+    heard only inside an email's local part."""
+    t = _transcript(
+        (AGENT, "Can I take your full name please?", 0.0),
+        (CUSTOMER, "It's Mateo Hana.", 3.0),
+        (AGENT, "Thanks Mateo. And your email address?", 6.0),
+        (CUSTOMER, "It's Mateo Hana, who not co-not UK.", 9.0),
+        (CUSTOMER, "Or skein's dot Murphy at gmail.com, and Murphy is the surname.", 14.0),
+    )
+    r = redact_transcript(t)
+    text = " ".join(s.text for s in r.segments)
+    assert "Mateo" not in text and "Hana" not in text and "Murphy" not in text
+    assert "Thanks [PERSON]. And your email address?" in text
+    assert {e.recognizer for e in r.entities if e.entity_type == "PERSON"} >= {"NameHeardInCall"}
+    assert "Can I take your full name please?" in text  # nothing else is touched
