@@ -221,18 +221,5 @@ def loudest_of(power: np.ndarray) -> float:
     return 10 * np.log10(level) if level > 0 else float("-inf")
 
 
-def check_speech_present(channels: list[np.ndarray], name: str, sample_rate: int = SAMPLE_RATE) -> None:
-    """Raise BadAudio when the recording is too short or every channel is silent."""
-    duration = len(channels[0]) / sample_rate if channels else 0.0
-    if duration < MIN_DURATION:
-        raise BadAudio(f"{name}: the recording is {duration:.2f} s long; a call needs at least {MIN_DURATION} s")
-    levels = [loudest_dbfs(c, sample_rate) for c in channels]
-    if max(levels) < SILENCE_DBFS:
-        raise BadAudio(
-            f"{name}: the recording is silent (loudest level {max(levels):.1f} dBFS, "
-            f"below {SILENCE_DBFS} dBFS on every channel); check the recorder's input"
-        )
-
-
 def _first_line(e: Exception) -> str:
     return str(e).strip().splitlines()[0][:200] if str(e).strip() else ""

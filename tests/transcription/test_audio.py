@@ -7,8 +7,8 @@ import pytest
 import soundfile as sf
 
 from tests.conftest import SAMPLES
-from transcription import BadAudio, load_channels
-from transcription.audio import check_speech_present
+from transcription import BadAudio, discover_calls, load_channels
+from transcription.windows import scan_call
 
 
 def _write(path: Path, data: np.ndarray, rate: int = 16000) -> Path:
@@ -40,16 +40,28 @@ def test_truncated_wav_is_rejected(tmp_path: Path):
         load_channels(truncated)
 
 
+def _scan(path: Path):  # noqa: ANN202 - the call's channel scans
+    [call], _ = discover_calls(path.parent)
+    return scan_call(call)
+
+
 def test_silent_recording_is_rejected_with_its_level(tmp_path: Path):
     path = _write(tmp_path / "silent.wav", np.zeros((16000 * 3, 2), np.float32))
     with pytest.raises(BadAudio, match=r"silent .*dBFS"):
-        check_speech_present(load_channels(path), path.name)
+        _scan(path)
 
 
 def test_too_short_recording_is_rejected(tmp_path: Path):
     path = _write(tmp_path / "blip.wav", np.full(800, 0.5, np.float32))
     with pytest.raises(BadAudio, match="at least"):
-        check_speech_present(load_channels(path), path.name)
+        _scan(path)
+
+
+def test_a_pair_of_unequal_legs_is_not_one_call(tmp_path: Path):
+    _write(tmp_path / "call_agent.wav", np.full(16000 * 3, 0.1, np.float32))
+    _write(tmp_path / "call_customer.wav", np.full(16000 * 9, 0.1, np.float32))
+    with pytest.raises(BadAudio, match="differ in length by 6.0 s"):
+        _scan(tmp_path / "call_agent.wav")
 
 
 def test_telephone_audio_is_resampled_to_16k():
