@@ -51,7 +51,7 @@ def read_audio_info(path: Path) -> AudioInfo:
     except Exception as e:  # libsndfile's errors are plain RuntimeErrors/LibsndfileErrors
         return _read_info_with_av(path, e)
     if info.frames <= 0 or info.samplerate <= 0:
-        raise BadAudio(f"{path.name}: the file holds no audio frames (truncated or empty recording)")
+        raise _no_frames(path)
     return AudioInfo(path, info.samplerate, info.channels, info.frames, info.format, info.subtype)
 
 
@@ -110,13 +110,13 @@ def _sf_blocks(handle: sf.SoundFile, path: Path, dtype: str, block_seconds: floa
             try:
                 block = handle.read(frames, dtype=dtype, always_2d=True)
             except Exception as e:
-                raise BadAudio(f"{path.name}: the audio could not be decoded ({type(e).__name__}); the file is corrupt") from e
+                raise _corrupt(path, e) from e
             if len(block) == 0:
                 break
             total += len(block)
             yield _checked(block, path)
     if total == 0:
-        raise BadAudio(f"{path.name}: the file holds no audio frames (truncated or empty recording)")
+        raise _no_frames(path)
 
 
 def _av_blocks(path: Path, dtype: str, block_seconds: float) -> Iterator[np.ndarray]:
@@ -126,9 +126,9 @@ def _av_blocks(path: Path, dtype: str, block_seconds: float) -> Iterator[np.ndar
 
         container = av.open(str(path))
     except Exception as e:
-        raise BadAudio(f"{path.name}: the audio could not be decoded ({type(e).__name__}); the file is corrupt") from e
+        raise _corrupt(path, e) from e
     pending: list[np.ndarray] = []
-    total = 0
+    waiting = total = 0  # frames decoded and not yet given out; frames given out
     with container:
         stream = container.streams.audio[0]
         frames = max(1, int(stream.rate * block_seconds))
@@ -141,20 +141,29 @@ def _av_blocks(path: Path, dtype: str, block_seconds: float) -> Iterator[np.ndar
                 if np.issubdtype(raw.dtype, np.integer):
                     data /= float(np.iinfo(raw.dtype).max)
                 pending.append(data)
-                if sum(len(p) for p in pending) >= frames:
+                waiting += len(data)
+                if waiting >= frames:
                     block = np.concatenate(pending)
-                    pending, total = [], total + len(block)
+                    pending, waiting, total = [], 0, total + len(block)
                     yield _checked(block, path)
         except BadAudio:
             raise
         except Exception as e:
-            raise BadAudio(f"{path.name}: the audio could not be decoded ({type(e).__name__}); the file is corrupt") from e
+            raise _corrupt(path, e) from e
     if pending:
         block = np.concatenate(pending)
         total += len(block)
         yield _checked(block, path)
     if total == 0:
-        raise BadAudio(f"{path.name}: the file holds no audio frames (truncated or empty recording)")
+        raise _no_frames(path)
+
+
+def _corrupt(path: Path, e: Exception) -> BadAudio:
+    return BadAudio(f"{path.name}: the audio could not be decoded ({type(e).__name__}); the file is corrupt")
+
+
+def _no_frames(path: Path) -> BadAudio:
+    return BadAudio(f"{path.name}: the file holds no audio frames (truncated or empty recording)")
 
 
 def _checked(block: np.ndarray, path: Path) -> np.ndarray:
