@@ -55,6 +55,7 @@ class RedactionConfig(_Options):
     payment_window: bool = True
     max_payment_window: float = 90.0
     spacy_model: str | None = None
+    allow_words: list[str] = Field(default_factory=list)
 
 
 class BatchConfig(_Options):

@@ -18,7 +18,7 @@ from .types import PAYMENT_WINDOW, PCI_ENTITIES, UNCLASSIFIED, UNRELIABLE, Entit
 # When two recognizers claim overlapping text, the higher score wins; on a tie, the earlier here.
 PRIORITY = (
     "CREDIT_CARD", "CVV", "CARD_EXPIRY", "PIN", "US_SSN", "ROUTING", "BANK_ACCOUNT", "IBAN_CODE",
-    "PHONE_NUMBER", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "PERSON", "ADDRESS", "LOCATION", UNCLASSIFIED,
+    "PHONE_NUMBER", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "PERSON", "ADDRESS", "LOCATION", "ORGANIZATION", UNCLASSIFIED,
 )  # fmt: skip
 ENTITIES = [e for e in PRIORITY if e != UNCLASSIFIED]
 PAYMENT_PROMPT = re.compile("|".join(f"(?:{CARD_DATA_CONTEXT[k].pattern})" for k in PCI_ENTITIES), re.I)
@@ -62,6 +62,8 @@ def redact_transcript(
         claimed = []
         for r in results:
             recognizer = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
+            if r.entity_type in NAMES and recognizer != KnownValueRecognizer.__name__ and _allowed(norm.text[r.start : r.end], options.allow_words):
+                continue  # the deployment's own brand; a value from the call's metadata is redacted whatever
             _add(spans, stream, norm.to_original(r.start, r.end), r.entity_type, recognizer, r.score)
             claimed.append((r.start, r.end))
         # In a mono recording the speakers were inferred (transcription/speakers.py): the
@@ -124,6 +126,16 @@ def redact_transcript(
     )
 
 
+NAMES = ("PERSON", "LOCATION", "ORGANIZATION")
+
+
+def _allowed(found: str, allow_words: tuple[str, ...]) -> bool:
+    """Is every word of a found name one of the configured allowed names' words?"""
+    allowed = {w.casefold() for phrase in allow_words for w in phrase.split()}
+    words = re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", found)
+    return bool(allowed) and bool(words) and all(w.casefold() in allowed for w in words)
+
+
 HEARD_NAME_SCORE = 0.8
 NAME_WORD = re.compile(r"\b[A-Z][a-z'-]{2,}\b")  # Whisper capitalises names
 NOT_NAMES = {
@@ -133,7 +145,7 @@ NOT_NAMES = {
 
 
 def _names_heard(transcript: Transcript, spans: dict[int, list[_Span]]) -> set[str]:
-    """The capitalised words of every PERSON found, and of the local part of every EMAIL_ADDRESS
+    """The capitalised words of every PERSON found by context or metadata, and of the local part of every EMAIL_ADDRESS
     found (people's addresses are mostly their names: "Sarah not Schmidt at outlook.com"). ASR
     spells a name the same way within a call far more often than not, so each is then redacted
     wherever it is said, by either party, though only one mention came with a context."""
@@ -141,6 +153,8 @@ def _names_heard(transcript: Transcript, spans: dict[int, list[_Span]]) -> set[s
     names: set[str] = set()
     for seg_id, found in spans.items():
         for span in found:
+            if span.recognizer == "ProperNounRecognizer":
+                continue  # it reads every turn itself; spreading its guesses would spread its mistakes
             if span.entity_type == "PERSON":
                 part = text[seg_id][span.start : span.end]
             elif span.entity_type == "EMAIL_ADDRESS":

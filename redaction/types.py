@@ -26,6 +26,9 @@ class RedactionOptions:
     payment_window: bool = True  # silence the customer's audio after the agent asks for card data
     max_payment_window: float = 90.0  # seconds; a payment window closes after this at the latest
     spacy_model: str | None = None  # e.g. "en_core_web_lg"; None = the best installed, if any
+    # names never redacted as PERSON, LOCATION or ORGANIZATION: the organisation's own brands and
+    # products ("Northwind", "SmartMeter Plus"). Card data and numbers are redacted whatever.
+    allow_words: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.min_unclaimed_digits < 3 or self.agent_min_unclaimed_digits < 3:
@@ -34,6 +37,9 @@ class RedactionOptions:
             raise ValueError(f"score_threshold must be between 0 and 1, got {self.score_threshold}")
         if not 0 <= self.audio_padding <= 2:
             raise ValueError(f"audio_padding must be between 0 and 2 seconds, got {self.audio_padding}")
+        if isinstance(self.allow_words, str) or not all(isinstance(w, str) and w.strip() for w in self.allow_words):
+            raise ValueError(f"allow_words must be a list of names, got {self.allow_words!r}")
+        object.__setattr__(self, "allow_words", tuple(self.allow_words))
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from .date_of_birth_recognizer import DateOfBirthRecognizer
 from .known_value_recognizer import KnownValueRecognizer
 from .person_context_recognizer import PersonContextRecognizer
 from .pin_recognizer import PinRecognizer
+from .proper_noun_recognizers import ProperNounRecognizer
 from .spoken_email_recognizer import SpokenEmailRecognizer
 from .spoken_phone_recognizer import SpokenPhoneRecognizer
 from .spoken_ssn_recognizer import SpokenSsnRecognizer
@@ -26,6 +27,7 @@ CALL_CENTRE_RECOGNIZERS = (
     PersonContextRecognizer,
     AddressRecognizer,
     SpokenEmailRecognizer,
+    ProperNounRecognizer,
 )
 
 __all__ = [
@@ -39,6 +41,7 @@ __all__ = [
     "KnownValueRecognizer",
     "PersonContextRecognizer",
     "PinRecognizer",
+    "ProperNounRecognizer",
     "RoutingNumberRecognizer",
     "SpokenEmailRecognizer",
     "SpokenPhoneRecognizer",

@@ -12,6 +12,7 @@ from redaction.recognizers import (
     PaymentCardRecognizer,
     PersonContextRecognizer,
     PinRecognizer,
+    ProperNounRecognizer,
     RoutingNumberRecognizer,
     SpokenEmailRecognizer,
     SpokenPhoneRecognizer,
@@ -197,3 +198,46 @@ def test_address(text, expected):
 )
 def test_spoken_email(text, expected):
     assert found(SpokenEmailRecognizer(), text) == expected
+
+
+def typed(recognizer, text: str) -> list[tuple[str, str]]:
+    return [(r.entity_type, text[r.start : r.end]) for r in recognizer.analyze(text, [])]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # names said with no introduction, as Whisper writes them
+        ("Thanks, Priyanka. And the postcode?", [("PERSON", "Priyanka")]),
+        ("I spoke to Dolores Okonkwo-Hayes last week", [("PERSON", "Dolores Okonkwo-Hayes")]),
+        ("can I put you through to Marcus?", [("PERSON", "Marcus")]),
+        ("the letter went to Siobhan A. Fitzgerald's old address", [("PERSON", "Siobhan A. Fitzgerald")]),
+        ("Agnieszka Wróblewska called about the bill", [("PERSON", "Agnieszka Wróblewska")]),  # sentence start: two names
+        ("is that Mr. Adebayo?", [("PERSON", "Adebayo")]),  # "Mr." does not end a sentence
+        ("it was sent by Pieter van der Merwe", [("PERSON", "Pieter van der Merwe")]),
+        # places
+        ("I've moved to Leicester from Aberdeen", [("LOCATION", "Leicester"), ("LOCATION", "Aberdeen")]),
+        ("we're in Tennessee now", [("LOCATION", "Tennessee")]),
+        ("the branch in South Africa closed", [("LOCATION", "South Africa")]),
+        ("I was born in Florence", [("LOCATION", "Florence")]),  # a first name too: a place after "in"
+        ("Florence said she would call", [("PERSON", "Florence")]),  # a first name starting a sentence, not a place
+        ("she sent it from DUNDEE", [("LOCATION", "DUNDEE")]),
+        # organisations
+        ("I work for Brightwater Logistics Ltd", [("ORGANIZATION", "Brightwater Logistics Ltd")]),
+        ("my account with Harlow Savings Bank", [("ORGANIZATION", "Harlow Savings Bank")]),
+        # not names: common words, sentence starts, brands the agent names as their own, acronyms
+        ("Will you be paying by card today?", []),
+        ("Young people get a discount.", []),
+        ("Okay. Great. Perfect, thank you.", []),
+        ("I read it in Entertainment Weekly", []),
+        ("that's on the Premium Plus plan", []),
+        ("Thank you for calling Zentrova Energy, how can I help? Your Zentrova account is fine.", []),
+        ("Hello, this is Adaeze from Kestrel Recovery.", [("PERSON", "Adaeze")]),
+        ("I got it in the Black Friday sale", []),  # a common word that is also a surname
+        ("I got a text from the DVLA and the NHS", []),
+        ("my birthday is in March, on a Monday", []),
+        ("I paid with Visa", []),
+    ],
+)
+def test_proper_nouns(text, expected):
+    assert typed(ProperNounRecognizer(), text) == expected

@@ -2,6 +2,8 @@
 
 import re
 
+import pytest
+
 from redaction import RedactionOptions, redact_transcript
 from transcription import AGENT, CUSTOMER, Segment, Transcript, Word
 
@@ -133,3 +135,28 @@ def test_a_name_heard_once_is_redacted_wherever_it_is_said():
     assert "Thanks [PERSON]. And your email address?" in text
     assert {e.recognizer for e in r.entities if e.entity_type == "PERSON"} >= {"NameHeardInCall"}
     assert "Can I take your full name please?" in text  # nothing else is touched
+
+
+def test_names_and_places_said_without_introduction_are_redacted_but_not_the_agents_own_brand():
+    t = _transcript(
+        (AGENT, "Thank you for calling Zentrova Energy, this is Adaeze.", 0.0),
+        (CUSTOMER, "Hi, I'm calling about my mum's account, Wilhelmina Okonkwo.", 4.0),
+        (AGENT, "Thanks. Is she still in Leicester, and is the Zentrova SmartHeat plan still on?", 9.0),
+        (CUSTOMER, "She moved to Aberdeen. Gregor looks after her post now.", 14.0),
+    )
+    text = " ".join(s.text for s in redact_transcript(t).segments)
+    for value in ("Adaeze", "Wilhelmina", "Okonkwo", "Leicester", "Aberdeen", "Gregor"):
+        assert value not in text
+    assert "Thank you for calling Zentrova Energy" in text and "the Zentrova [PERSON] plan" in text  # an unknown product name
+    assert "Hi, I'm calling about my mum's account, [PERSON]." in text and "She moved to [LOCATION]." in text
+
+    allowed = redact_transcript(t, options=RedactionOptions(allow_words=("Zentrova SmartHeat",)))
+    assert "the Zentrova SmartHeat plan" in " ".join(s.text for s in allowed.segments)
+    # a value from the call's metadata is redacted, allowed word or not
+    known = redact_transcript(t, known_values={"PERSON": "Gregor"}, options=RedactionOptions(allow_words=("Gregor",)))
+    assert "Gregor" not in " ".join(s.text for s in known.segments)
+
+
+def test_allow_words_must_be_a_list_of_names():
+    with pytest.raises(ValueError, match="allow_words must be a list of names"):
+        RedactionOptions(allow_words="Zentrova")
