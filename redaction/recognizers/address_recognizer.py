@@ -44,12 +44,13 @@ CONTEXT = re.compile(
     r"the\s+(?:billing\s+|delivery\s+)?address\s+is|address\s+on\s+(?:the\s+|my\s+)?account\s+is|(?:we|I)\s+moved\s+to|"
     r"(?:post\s*code|zip\s*code|zip)\s+is|(?:send|sent|deliver|delivered|post|mail)\s+(?:it\s+|them\s+|this\s+)?to|(?:located|based)\s+at|"
     r"address:)|"
-    # the answer to the other party's question (a context block ⟦…⟧ from redaction/streams.py)
-    r"⟦[^⟦⟧]*\b(?<!email\s)(?<!e-mail\s)(?:address|post\s*code|zip\s*code|where\s+do\s+you\s+live)\b[^⟦⟧]{0,40}⟧\s*"
+    # the answer to the other party's question (a context block ⟦…⟧ from redaction/streams.py);
+    # a block with digits in it is giving an address, not asking for one
+    r"⟦[^⟦⟧\d]*\b(?<!email\s)(?<!e-mail\s)(?:address|post\s*code|zip\s*code|where\s+do\s+you\s+live)\b[^⟦⟧\d]{0,40}⟧\s*"
     r"(?:(?:it's|it\s+is|that's|yes|yeah|sure|okay)[,.]?\s+)?)\s*",
     re.I,
 )
-SENTENCE_END = re.compile(r"[.?!]\s|[.?!]$|\n\n|⟦")
+SENTENCE_END = re.compile(r"[.?!]\s|[.?!]$|\n\n|[⟦⟧]")  # nor past the other party's words
 UK_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b")
 US_ZIP = re.compile(r"(?:\b(?:zip(?:\s*code)?|post\s*code)\s*(?:is\s+)?|\b[A-Z]{2}\s+)(\d{5}(?:-\d{4})?)\b")
 MAX_CONTEXT_WORDS = 12

@@ -98,7 +98,17 @@ def test_ssn(text, expected):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("my new number is 4155550132", ["4155550132"]), ("call me on 5550132", ["5550132"]), ("I paid 4155550132 dollars", [])],
+    [
+        ("my new number is 4155550132", ["4155550132"]),
+        ("call me on 5550132", ["5550132"]),
+        ("I paid 4155550132 dollars", []),
+        # the answer to a phone question, split where ASR heard a digit as a word ("two" as "to")
+        ("⟦ And the contact number.⟧ Yes, it's 0786 to 306 301.", ["0786 to 306 301"]),
+        ("⟦ What's the best number to reach you on?⟧ 0161, 496 for 0033 thanks", ["0161, 496 for 0033"]),
+        ("⟦ And your mobile?⟧ It's 555 0132 ⟦ Lovely.⟧ and the 40 pounds", ["555 0132"]),
+        ("⟦ And your phone number?⟧ I'd rather pay 50 to 60 pounds", []),  # too few digits for a phone
+        ("⟦ How many months?⟧ 10 to 12, 2 to 3 weeks", []),  # no phone question
+    ],
 )
 def test_phone(text, expected):
     assert found(SpokenPhoneRecognizer(), text) == expected
@@ -168,6 +178,8 @@ def test_known_values_match_asr_spellings():
         ("it's Apt. 117 on the second floor", ["Apt. 117"]),
         ("⟦And the first line of your address?⟧ It's 176 mil lane Bristol.", ["176 mil lane Bristol"]),  # the answer to the question
         ("⟦And your email address?⟧ It's j at x dot com.", []),  # an email address is not a street address
+        ("⟦ I live at 231 maple avenue, reading.⟧ And the contact number.", ["231 maple avenue, reading."]),  # not the next turn
+        ("⟦The address is 218 Church Street, Albany.⟧ And a contact number?", ["218 Church Street, Albany"]),  # an answer, not a question
         ("I have 3 dogs and walk them every day", []),  # "walk" is a street word, lowercase words are not a street
         ("I waited 20 minutes on hold", []),
         ("the total is 45 pounds for 3 months", []),
