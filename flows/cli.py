@@ -64,7 +64,7 @@ def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
 @click.option("--model", help="Speech model: a name from `callaudit models` or a local model folder.")
 @click.option("--compute-type", help="auto, or int8/float32/... (faster-whisper); openai-whisper runs float32.")
 @click.option("--beam-size", type=click.IntRange(1, 10), help="Beam size (1 = greedy).")
-@click.option("--batch-size", type=click.IntRange(0, 32), help="faster-whisper: decode N speech chunks at once (0 = off).")
+@click.option("--batch-size", type=click.IntRange(0, 32), help="faster-whisper: decode N speech chunks at once (0 = off; not with card data yet, see README).")
 @click.pass_obj
 def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend: str | None, model: str | None,  # noqa: ANN001
         compute_type: str | None, beam_size: int | None, batch_size: int | None) -> None:  # fmt: skip

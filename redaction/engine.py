@@ -70,4 +70,4 @@ def get_analyzer(spacy_model: str | None = None):  # -> presidio_analyzer.Analyz
 
 def nlp_description(spacy_model: str | None = None) -> str:
     model = find_spacy_model(spacy_model)
-    return f"spaCy {model}" if model else "spaCy blank:en (no NER model installed; PERSON by context and metadata)"
+    return f"spaCy {model}" if model else "spaCy blank:en (no NER model installed; names by context, metadata and word lists)"
