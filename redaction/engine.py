@@ -22,9 +22,12 @@ PRESIDIO_BUILTINS = ("EmailRecognizer", "PhoneRecognizer", "UsSsnRecognizer", "I
 
 
 def find_spacy_model(preferred: str | None = None) -> str | None:
-    """The spaCy English model to use: ``preferred`` if installed, else the largest installed."""
+    """The spaCy English model to use: ``preferred`` if installed (a package name, or a folder
+    holding a saved pipeline), else the largest installed."""
     import importlib.util
 
+    if preferred and os.path.isfile(os.path.join(preferred, "config.cfg")):
+        return preferred
     for name in ([preferred] if preferred else []) + list(SPACY_MODELS):
         if name and importlib.util.find_spec(name) is not None:
             return name
