@@ -1,6 +1,7 @@
-"""Searching artefacts for planted raw values (card numbers, CVVs, expiries, phones, emails).
+"""Searching artefacts for planted raw values (card numbers, CVVs, expiries, phones, emails,
+the customers' surnames).
 
-Long values (card numbers, phones, emails) are searched in every byte of every file, with any
+Long values (card numbers, phones, emails, surnames) are searched in every byte of every file, with any
 separators Whisper puts between digits ("4532, 0151", "4.5.3.2"). Short values (a 3-4 digit CVV
 or expiry) would turn up by chance in binary data, so they are searched in text: text files,
 every SQLite database's content (dumped as SQL), and captured output; as whole numbers, not
@@ -17,7 +18,7 @@ SEPARATORS = r"[\s,.\-/]{0,3}"
 
 
 def long_pattern(value: str) -> re.Pattern[bytes]:
-    if "@" in value:
+    if "@" in value or value.isalpha():
         return re.compile(re.escape(value).encode(), re.I)
     return re.compile(SEPARATORS.join(re.escape(c) for c in value).encode())
 
@@ -54,7 +55,7 @@ def sqlite_text(path: Path) -> str | None:
 
 def find_leaks(root: Path, planted: dict[str, list[str]], extra_texts: dict[str, str] | None = None) -> list[str]:
     """Every place under ``root`` (and in ``extra_texts``) where a planted value appears."""
-    long_values = [v for kind in ("card", "phone", "email") for v in planted.get(kind, [])]
+    long_values = [v for kind in ("card", "phone", "email", "name") for v in planted.get(kind, [])]
     short_values = [v for kind in ("cvv", "expiry") for v in planted.get(kind, [])]
     leaks: list[str] = []
     texts: dict[str, str] = dict(extra_texts or {})

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from tests.leaks import find_leaks
 
-PLANTED = {"card": ["4532015112830366"], "cvv": ["737"], "expiry": ["0827"], "phone": ["4155550132"], "email": ["daniel.brooks@example.com"]}
+PLANTED = {"card": ["4532015112830366"], "cvv": ["737"], "expiry": ["0827"], "phone": ["4155550132"], "email": ["daniel.brooks@example.com"], "name": ["Gonzalez"]}
 
 
 def test_finds_card_written_by_whisper_with_separators(tmp_path: Path):
@@ -35,3 +35,8 @@ def test_finds_values_inside_sqlite_databases(tmp_path: Path):
     con.commit()
     con.close()
     assert any("SQL dump" in leak for leak in find_leaks(tmp_path, PLANTED))
+
+
+def test_finds_a_surname_in_any_case(tmp_path: Path):
+    (tmp_path / "flow.log").write_text("segment 4: thank you, mrs gonzalez")
+    assert find_leaks(tmp_path, PLANTED)

@@ -2,8 +2,8 @@
 
 Asserts what an operator and a compliance officer rely on: every good call stored exactly once
 with a score and evidence; bad files quarantined with a reason while the batch goes on; the exit
-code says something failed; and no planted card number, security code, expiry, phone number or
-email appears in the store, the logs, Prefect's home, the temp folder or the program's output.
+code says something failed; and no planted card number, security code, expiry, phone number,
+email or customer's surname appears in the store, the logs, Prefect's home, the temp folder or the program's output.
 """
 
 from __future__ import annotations

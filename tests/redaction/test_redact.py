@@ -26,6 +26,8 @@ def test_no_planted_value_survives_in_text(redacted_samples, planted):
         for value in planted["cvv"] + planted["expiry"]:
             assert not re.search(rf"(?<!\d){value}(?!\d)", text), f"short value left in {call_id}"
         assert "@" not in text
+        for name in planted["name"]:
+            assert name.lower() not in text.lower(), f"a customer's surname left in {call_id}"
 
 
 def test_payment_call_has_each_kind_of_card_data(redacted_samples):
