@@ -23,6 +23,13 @@ PRIORITY = (
 ENTITIES = [e for e in PRIORITY if e != UNCLASSIFIED]
 PAYMENT_PROMPT = re.compile("|".join(f"(?:{CARD_DATA_CONTEXT[k].pattern})" for k in PCI_ENTITIES), re.I)
 MAX_ACK_WORDS = 3  # an agent turn this short ("okay", "mm-hm, go on") keeps a payment window open
+# An agent turn that asks for something more keeps it open too, even when ASR garbled what was
+# asked for ("thank you, and the primary date" for "and the expiry date"): the answer may be card data.
+FURTHER_REQUEST = re.compile(
+    r"^\W*(?:(?:thank\s+you|thanks|great|lovely|okay|ok|right)\W+)?(?:and|also|now|next|then|finally|lastly)\s+(?:the|your)\b[^.?!]{0,40}[.?!]?\s*$|"
+    r"\b(?:what(?:'s|\s+is)\s+the|can\s+I\s+(?:have|take|get)|could\s+you\s+(?:read|give|tell)|read\s+me)\b",
+    re.I,
+)
 
 
 @dataclass
@@ -240,7 +247,8 @@ def payment_windows(transcript: Transcript, options: RedactionOptions) -> list[t
     """Time spans from an agent's request for card data until the conversation moves on. The
     customer's audio is silenced over them whatever the transcript says ('pause and resume'
     recording), and the customer's numbers in them are redacted whatever their form: text
-    recognizers cannot redact what ASR dropped or garbled."""
+    recognizers cannot redact what ASR dropped or garbled. An agent's acknowledgement, or a
+    further request however garbled, does not end one."""
     agent_turns = [s for s in transcript.segments if s.speaker == AGENT]
     windows: list[tuple[float, float]] = []
     for i, seg in enumerate(agent_turns):
@@ -250,7 +258,7 @@ def payment_windows(transcript: Transcript, options: RedactionOptions) -> list[t
         for nxt in agent_turns[i + 1 :]:
             if nxt.start >= end:
                 break
-            if not PAYMENT_PROMPT.search(nxt.text) and len(nxt.text.split()) > MAX_ACK_WORDS:
+            if not PAYMENT_PROMPT.search(nxt.text) and len(nxt.text.split()) > MAX_ACK_WORDS and not FURTHER_REQUEST.search(nxt.text):
                 end = nxt.start
                 break
         else:

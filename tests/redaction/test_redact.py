@@ -120,6 +120,24 @@ def test_customer_numbers_in_a_payment_window_are_redacted_whatever_their_form()
     assert "15" in r.segments[0].text and "2 dogs" in r.segments[4].text  # outside the window: kept
 
 
+def test_a_garbled_request_for_more_card_data_keeps_the_payment_window_open():
+    """tiny.en heard "and the expiry date" as "and the primary date": no expiry context, but the
+    agent is still asking, so the customer's answer stays in the window, in text and audio."""
+    t = _transcript(
+        (AGENT, "please read me the card number", 0.0),
+        (CUSTOMER, "4916 3385 0608 2832", 3.0),
+        (AGENT, "Thank you and the primary date.", 6.0),
+        (CUSTOMER, "It is 5.11, 29.", 9.0),
+        (AGENT, "Thank you. I have set up your payment plan for the first of the month.", 12.0),
+        (CUSTOMER, "I have 2 dogs", 20.0),
+    )
+    r = redact_transcript(t)
+    assert r.segments[3].text == "It is [UNCLASSIFIED_NUMBER]."
+    assert "2 dogs" in r.segments[5].text  # the conversation moved on: kept
+    windows = [(e.start, e.end) for e in r.entities if e.entity_type == "PAYMENT_WINDOW"]
+    assert windows == [(0.0, 12.0)]
+
+
 def test_a_name_heard_once_is_redacted_wherever_it_is_said():
     """ASR turns a spoken email into "Mateo Hana, who not co-not UK", with no "at" to find; the name,
     found once by its context, is redacted there too, and in the agent's mouth; so is a surname
