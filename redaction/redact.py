@@ -60,6 +60,7 @@ def redact_transcript(
     spans: dict[int, list[_Span]] = {s.id: [] for s in transcript.segments}
     segments_by_id = {s.id: s for s in transcript.segments}
     windows = payment_windows(transcript, options) if options.payment_window else []
+    allowed = {w.casefold() for phrase in options.allow_words for w in phrase.split()}
 
     for stream in build_streams(transcript):
         norm = normalize_spoken(stream.text)
@@ -69,7 +70,7 @@ def redact_transcript(
         claimed = []
         for r in results:
             recognizer = (r.recognition_metadata or {}).get("recognizer_name", "unknown")
-            if r.entity_type in NAMES and recognizer != KnownValueRecognizer.__name__ and _allowed(norm.text[r.start : r.end], options.allow_words):
+            if r.entity_type in NAMES and recognizer != KnownValueRecognizer.__name__ and _allowed(norm.text[r.start : r.end], allowed):
                 continue  # the deployment's own brand; a value from the call's metadata is redacted whatever
             _add(spans, stream, norm.to_original(r.start, r.end), r.entity_type, recognizer, r.score)
             claimed.append((r.start, r.end))
@@ -136,9 +137,8 @@ def redact_transcript(
 NAMES = ("PERSON", "LOCATION", "ORGANIZATION")
 
 
-def _allowed(found: str, allow_words: tuple[str, ...]) -> bool:
-    """Is every word of a found name one of the configured allowed names' words?"""
-    allowed = {w.casefold() for phrase in allow_words for w in phrase.split()}
+def _allowed(found: str, allowed: set[str]) -> bool:
+    """Is every word of a found name one of the allowed words (``redaction.allow_words``, casefolded)?"""
     words = re.findall(r"[^\W_]+(?:['’-][^\W_]+)*", found)
     return bool(allowed) and bool(words) and all(w.casefold() in allowed for w in words)
 
@@ -152,8 +152,9 @@ NOT_NAMES = {
 
 
 def _names_heard(transcript: Transcript, spans: dict[int, list[_Span]]) -> set[str]:
-    """The capitalised words of every PERSON found by context or metadata, and of the local part of every EMAIL_ADDRESS
-    found (people's addresses are mostly their names: "Sarah not Schmidt at outlook.com"). ASR
+    """The capitalised words of every PERSON found by context or metadata, and of the local part
+    of every EMAIL_ADDRESS found (people's addresses are mostly their names: "Sarah not Schmidt
+    at outlook.com"). ASR
     spells a name the same way within a call far more often than not, so each is then redacted
     wherever it is said, by either party, though only one mention came with a context."""
     text = {s.id: s.text for s in transcript.segments}

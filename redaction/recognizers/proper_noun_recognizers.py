@@ -90,7 +90,7 @@ def proper_noun_runs(text: str) -> list[_Run]:
             current = []
     if current:
         runs.append(_Run(tuple(current), starts_sentence))
-    return [_trim(r) for r in runs if _trim(r).words]
+    return [run for run in map(_trim, runs) if run.words]
 
 
 def _trim(run: _Run) -> _Run:
