@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+import threading
 from functools import lru_cache
+from pathlib import Path
 from importlib import metadata
 
 import numpy as np
@@ -64,6 +65,14 @@ def engine_version(model: InstalledModel) -> str:
 
 SAMPLE_LEN = 224  # openai-whisper's own limit per window (half the text context)
 
+# openai-whisper is not safe to run twice at once on one model: each decoding installs forward
+# hooks on the shared decoder (its key/value cache, and the cross-attention weights word
+# timestamps read), so two calls transcribed at once corrupt each other's caches (seen: one
+# channel came out as "Thank you, thank you..", the other raised a tensor size error). Calls
+# running at once (the nightly batch's workers) take turns here, one lock per process (torch's
+# thread count is per process too), and torch uses all the threads it is given.
+_ONE_AT_A_TIME = threading.Lock()
+
 
 def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int) -> list[Segment]:
     """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps; the
@@ -72,22 +81,23 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
 
     model_info = resolve_model(options.model)
     model = get_openai_model(str(model_info.path), model_info.name)
-    torch.set_num_threads(options.threads or os.cpu_count() or 1)
     speech, timeline = _speech_only(audio) if options.vad else (audio, None)
     if len(speech) == 0:
         return []
-    result = _whisper().transcribe(
-        model,
-        speech.astype(np.float32),
-        language=options.language,
-        beam_size=options.beam_size if options.beam_size > 1 else None,
-        word_timestamps=True,
-        condition_on_previous_text=False,  # as faster-whisper: one loop does not seed the next window
-        compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
-        fp16=False,
-        verbose=None,
-        sample_len=token_budget(len(audio) / SAMPLE_RATE, SAMPLE_LEN),
-    )
+    with _ONE_AT_A_TIME:
+        torch.set_num_threads(options.threads or os.cpu_count() or 1)
+        result = _whisper().transcribe(
+            model,
+            speech.astype(np.float32),
+            language=options.language,
+            beam_size=options.beam_size if options.beam_size > 1 else None,
+            word_timestamps=True,
+            condition_on_previous_text=False,  # as faster-whisper: one loop does not seed the next window
+            compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+            fp16=False,
+            verbose=None,
+            sample_len=token_budget(len(audio) / SAMPLE_RATE, SAMPLE_LEN),
+        )
     segments: list[Segment] = []
     for piece in result["segments"]:
         words = tuple(

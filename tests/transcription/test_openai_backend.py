@@ -92,3 +92,26 @@ def test_openai_backend_transcribes_a_two_channel_call_with_speakers_and_word_ti
 def test_openai_backend_refuses_int8():
     with pytest.raises(ValueError, match="openai-whisper"):
         TranscriptionOptions(backend="openai-whisper", compute_type="int8")
+
+
+def test_two_calls_transcribed_at_once_come_out_as_they_do_alone(tmp_path: Path):
+    """The nightly batch transcribes calls at once in threads; openai-whisper's decoder keeps its
+    cache in hooks on the shared model, so without turns the calls corrupt each other."""
+    import shutil
+    from concurrent.futures import ThreadPoolExecutor
+
+    from transcription import discover_calls, transcribe_call
+
+    for name, clip in (("a", "fasterwhisper__stereo_diarization.wav"), ("b", "whisper__jfk.flac")):
+        (tmp_path / name).mkdir()
+        shutil.copy(AUDIO / clip, tmp_path / name / clip)
+    calls = [discover_calls(tmp_path / name)[0][0] for name in ("a", "b")]
+    options = TranscriptionOptions(backend="openai-whisper")
+
+    def text(call) -> str:  # noqa: ANN001
+        return " ".join(s.text for s in transcribe_call(call, options).segments)
+
+    alone = [text(c) for c in calls]
+    with ThreadPoolExecutor(2) as pool:
+        at_once = list(pool.map(text, calls))
+    assert all(alone) and at_once == alone
