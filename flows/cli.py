@@ -69,6 +69,9 @@ def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
 def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend: str | None, model: str | None,  # noqa: ANN001
         compute_type: str | None, beam_size: int | None, batch_size: int | None) -> None:  # fmt: skip
     """Process the inbox now: transcribe, redact, score and store every new call."""
+    from transcription.windows import share_heap
+
+    share_heap()  # before Prefect starts its threads
     from .render import print_summary, progress_bar
 
     data, config = obj
@@ -182,6 +185,9 @@ def serve(obj, cron: str | None, port: int) -> None:  # noqa: ANN001
     Starts a local Prefect server (the scheduler) unless PREFECT_API_URL names one."""
     import signal
 
+    from transcription.windows import share_heap
+
+    share_heap()  # before Prefect starts its threads
     from .deployment import ServerError, prefect_server, serve_nightly
 
     def _stop(_signum, _frame) -> None:  # noqa: ANN001

@@ -41,6 +41,7 @@ class TranscriptionConfig(_Options):
     vad: bool = True
     language: str = "en"
     threads: int = 0
+    workers: int = 0
     align_words: bool = True
     mono_speakers: bool = True
     window_seconds: int = 120

@@ -248,14 +248,21 @@ def _dispose(call: Call, store: AuditStore, home: Home, originals: OriginalsConf
 
 
 def _transcription_options(config: Config, batch: BatchConfig) -> TranscriptionOptions:
-    """Split the machine's cores between the calls running at once. On a remote Dask cluster
-    each worker uses its own machine's cores (``transcription.threads`` = 0) unless set."""
-    workers = batch.worker_count()
-    threads = config.transcription.threads
-    if not threads and not (batch.task_runner == "dask" and batch.dask_address):
-        threads = max(1, (os.cpu_count() or 1) // workers)
-    engine_workers = workers if batch.task_runner == "local" else 1  # threads in one process share one engine
-    return config.transcription_options(threads=threads, workers=engine_workers)
+    """How the calls running at once share the cores.
+
+    - local: the calls share one engine in this process, so no more than
+      ``transcription.workers`` windows are decoded at once (auto: one per core, at one thread
+      each with faster-whisper), whichever calls they belong to. openai-whisper decodes one
+      window at a time on all cores.
+    - a Dask LocalCluster: ``batch.workers`` processes here, each with its share of the cores.
+    - a remote Dask cluster: each worker resolves "auto" on its own machine.
+    """
+    t = config.transcription
+    if batch.task_runner == "dask" and not batch.dask_address:
+        share = max(1, (os.cpu_count() or 1) // batch.worker_count())
+        threads = t.threads or min(share, config.transcription_options().engine_threads)
+        return config.transcription_options(threads=threads, workers=t.workers or max(1, share // threads))
+    return config.transcription_options()
 
 
 def _failed(call: Call, e: Exception, retries: int) -> CallOutcome:

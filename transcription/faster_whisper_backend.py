@@ -43,7 +43,7 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
     Segment ids are set by the caller when channels are merged.
     """
     model = resolve_model(options.model)
-    engine = get_whisper_model(str(model.path), options.engine_compute_type, options.threads or os.cpu_count() or 1, options.workers)
+    engine = get_whisper_model(str(model.path), options.engine_compute_type, options.engine_threads, options.engine_workers)
     common = dict(language=options.language, beam_size=options.beam_size, word_timestamps=True, vad_filter=options.vad,
                   compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD, max_new_tokens=token_budget(len(audio) / 16000, MAX_NEW_TOKENS))  # fmt: skip
     if options.batch_size:  # speech chunks decoded side by side: 1.35x the throughput in 120 s windows (benchmarks/transcription)

@@ -10,7 +10,6 @@ timeline. openai-whisper is installed without triton, which it only needs on GPU
 from __future__ import annotations
 
 import json
-import os
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -85,7 +84,7 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
     if len(speech) == 0:
         return []
     with _ONE_AT_A_TIME:
-        torch.set_num_threads(options.threads or os.cpu_count() or 1)
+        torch.set_num_threads(options.engine_threads)
         result = _whisper().transcribe(
             model,
             speech.astype(np.float32),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass
 
 BACKENDS = ("faster-whisper", "openai-whisper")
@@ -16,7 +17,7 @@ class TranscriptionOptions:
     """How calls are transcribed; settable from the config file (``transcription:``) and the CLI.
 
     >>> TranscriptionOptions(model="tiny.en", beam_size=5)
-    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=1, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0)
+    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=0, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0)
     """
 
     backend: str = "faster-whisper"
@@ -25,8 +26,8 @@ class TranscriptionOptions:
     beam_size: int = 5
     vad: bool = True  # skip silence and hold music (Silero VAD, bundled with faster-whisper)
     language: str = "en"
-    threads: int = 0  # CPU threads for the engine; 0 = all cores
-    workers: int = 1  # calls transcribed at once in one process (engine replicas sharing the weights)
+    threads: int = 0  # CPU threads per decoding; 0 = auto (``engine_threads``)
+    workers: int = 0  # faster-whisper: windows decoded at once, of one call or of calls running at once; 0 = auto (``engine_workers``)
     align_words: bool = True  # move word boundaries to the pauses in the channel's audio (transcription/align.py)
     mono_speakers: bool = True  # attribute a mono recording's turns to agent and customer (transcription/speakers.py)
     window_seconds: int = 120  # the most audio transcribed at once, cut in a pause: bounds memory on long calls (transcription/windows.py)
@@ -43,6 +44,30 @@ class TranscriptionOptions:
         """The compute type the engine runs ("auto" resolved for the backend)."""
         return COMPUTE_TYPES[self.backend][0] if self.compute_type == "auto" else self.compute_type
 
+    @property
+    def engine_threads(self) -> int:
+        """CPU threads per decoding ("auto" resolved). faster-whisper: one. CTranslate2 splits
+        each of the decoder's matrix products between threads, and tiny.en's are small enough
+        that the hand-over costs more than it gives: the benchmark's 3-minute call decodes in
+        5.7 s one window at a time on one thread, 7.4 s on two (benchmarks/transcription). The
+        cores decode windows side by side instead (``engine_workers``): 3.5 s. openai-whisper
+        (torch) gains from threads (22.0 s on two, 34.1 s on one) and decodes one window at a
+        time: all cores."""
+        if self.threads:
+            return self.threads
+        return 1 if self.backend == "faster-whisper" else os.cpu_count() or 1
+
+    @property
+    def engine_workers(self) -> int:
+        """Windows decoded at once ("auto" resolved): faster-whisper keeps this many engine
+        replicas, sharing one copy of the weights, and a call's windows (both channels, and the
+        windows of a long call) are decoded side by side; calls running at once in one process
+        share the replicas, so the engine never runs more than this many decodings whatever the
+        number of calls. Auto: the cores ÷ ``engine_threads``. openai-whisper: one."""
+        if self.backend != "faster-whisper":
+            return 1
+        return self.workers or max(1, (os.cpu_count() or 1) // self.engine_threads)
+
 
 def _verify_options(o: TranscriptionOptions) -> None:
     if o.backend not in BACKENDS:
@@ -52,9 +77,9 @@ def _verify_options(o: TranscriptionOptions) -> None:
     if not 1 <= o.beam_size <= 10:
         raise ValueError(f"beam_size must be between 1 and 10, got {o.beam_size}")
     if o.threads < 0:
-        raise ValueError(f"threads must be 0 (all cores) or a positive number, got {o.threads}")
-    if o.workers < 1:
-        raise ValueError(f"workers must be 1 or more, got {o.workers}")
+        raise ValueError(f"threads must be 0 (auto) or a positive number, got {o.threads}")
+    if o.workers < 0:
+        raise ValueError(f"workers must be 0 (auto) or a positive number, got {o.workers}")
     if not 60 <= o.window_seconds <= 3600:
         raise ValueError(f"window_seconds must be between 60 and 3600, got {o.window_seconds}")
     if not 0 <= o.batch_size <= 32:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import replace
 
 import numpy as np
@@ -39,18 +43,20 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> 
     """Transcribe a call into one Transcript; raises BadAudio or ModelNotAvailable.
 
     Memory stays bounded however long the call (``windows``): each channel is transcribed in
-    windows of at most ``options.window_seconds`` (two minutes), cut in pauses.
+    windows of at most ``options.window_seconds`` (two minutes), cut in pauses. With
+    faster-whisper, ``options.engine_workers`` windows are decoded at once (both channels of a
+    call, or the windows of a long one); the result does not depend on how many.
 
     >>> transcript = transcribe_call(call, TranscriptionOptions())  # doctest: +SKIP
     """
     options = options or TranscriptionOptions()
     scans = scan_call(call)
-    segments: list[Segment] = []
-    for index, scan in enumerate(scans):
-        if scan.loudest_dbfs < SILENCE_DBFS:
-            continue  # a silent leg (e.g. the customer's line while on hold) holds no speech
-        segments.extend(_transcribe_channel(call, scan, index, options))
-    segments.sort(key=lambda s: (s.start, s.channel))
+    # A silent leg (e.g. the customer's line while on hold) holds no speech.
+    channels = {index: _Channel(scan, options) for index, scan in enumerate(scans) if scan.loudest_dbfs >= SILENCE_DBFS}
+    with closing(_decoded_windows(call, channels, options)) as decoded:
+        for index, offset, audio, window in decoded:
+            channels[index].add(window, offset, audio)
+    segments = sorted((s for channel in channels.values() for s in channel.finish()), key=lambda s: (s.start, s.channel))
 
     return Transcript(
         call_id=call.call_id,
@@ -62,28 +68,68 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> 
     )
 
 
-def _transcribe_channel(call: Call, scan: ChannelScan, index: int, options: TranscriptionOptions) -> list[Segment]:
+def _decoded_windows(call: Call, channels: dict[int, _Channel], options: TranscriptionOptions) -> Iterator[tuple[int, int, np.ndarray, list[Segment]]]:
+    """(channel index, offset in samples, audio, segments on the window's own clock) for every
+    audible window of the call, channel after channel, in order. Up to
+    ``options.engine_workers`` windows are decoded at once; no more are read ahead than that."""
     backend = backend_for(options)
-    speech = scan.speech  # per 10 ms frame
-    mono = scan.speaker == UNKNOWN and options.mono_speakers
-    heard: list[Segment] = []
-    turns: list[Segment] = []
-    prints: list[np.ndarray | None] = []
-    for offset, audio in channel_windows(call, scan, options.window_seconds):
-        if loudest_dbfs(audio) < SILENCE_DBFS:
-            continue  # a silent stretch (hold, or the other party talking at length)
+    windows = (
+        (index, offset, audio)
+        for index, channel in channels.items()
+        for offset, audio in channel_windows(call, channel.scan, options.window_seconds)
+        if loudest_dbfs(audio) >= SILENCE_DBFS  # a silent stretch (hold, or the other party talking at length)
+    )
+
+    def decode(index: int, audio: np.ndarray) -> list[Segment]:
+        return backend.transcribe_channel(audio, options, channels[index].scan.speaker, index)
+
+    if options.engine_workers == 1:
+        for index, offset, audio in windows:
+            yield index, offset, audio, decode(index, audio)
+        return
+    pool = ThreadPoolExecutor(options.engine_workers, thread_name_prefix="callaudit-asr")
+    pending: deque[tuple[int, int, np.ndarray, Future[list[Segment]]]] = deque()
+    try:
+        for index, offset, audio in windows:
+            pending.append((index, offset, audio, pool.submit(decode, index, audio)))
+            if len(pending) == options.engine_workers:
+                index, offset, audio, decoding = pending.popleft()
+                yield index, offset, audio, decoding.result()
+        while pending:
+            index, offset, audio, decoding = pending.popleft()
+            yield index, offset, audio, decoding.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Channel:
+    """One channel's windows as they are heard, put on the call's clock; ``finish`` gives its
+    segments (turns labelled for a mono recording, loops marked)."""
+
+    def __init__(self, scan: ChannelScan, options: TranscriptionOptions) -> None:
+        self.scan, self.options = scan, options
+        self.speech = scan.speech  # per 10 ms frame
+        self.mono = scan.speaker == UNKNOWN and options.mono_speakers
+        self.heard: list[Segment] = []
+        self.turns: list[Segment] = []
+        self.prints: list[np.ndarray | None] = []
+
+    def add(self, window: list[Segment], offset: int, audio: np.ndarray) -> None:
         at = offset / SAMPLE_RATE
-        window = [_shifted(s, at) for s in backend.transcribe_channel(audio, options, scan.speaker, index)]
-        if options.align_words:
-            window = snap_to_speech(window, speech)
-        if mono:  # voice prints need the audio: taken now, labelled once the whole call is heard
+        window = [_shifted(s, at) for s in window]
+        if self.options.align_words:
+            window = snap_to_speech(window, self.speech)
+        if self.mono:  # voice prints need the audio: taken now, labelled once the whole call is heard
             window_turns = split_turns(window)
-            turns.extend(window_turns)
-            prints.extend(turn_prints(window_turns, audio, at))
-        heard.extend(window)
-    if mono:
-        heard = label_turns(heard, turns, prints)  # agent or customer per turn, by voice and role
-    return cover_speech([mark_loops(s) for s in heard], speech)
+            self.turns.extend(window_turns)
+            self.prints.extend(turn_prints(window_turns, audio, at))
+        self.heard.extend(window)
+
+    def finish(self) -> list[Segment]:
+        heard = self.heard
+        if self.mono:
+            heard = label_turns(heard, self.turns, self.prints)  # agent or customer per turn, by voice and role
+        return cover_speech([mark_loops(s) for s in heard], self.speech)
 
 
 def _shifted(segment: Segment, seconds: float) -> Segment:

@@ -110,7 +110,7 @@ def stages_alone(inbox: Path, scratch: Path) -> float:
     config = Config()
     store = AuditStore(f"sqlite:///{scratch / 'stages.db'}")
     rubric = find_rubric(config.rubric)
-    options = config.transcription_options(threads=os.cpu_count() or 1)
+    options = config.transcription_options()  # as the local runner: auto threads and workers
     process_call(calls[0], store, rubric, options, config.redaction_options(), scratch / "audio-warm")  # models loaded
     store = AuditStore(f"sqlite:///{scratch / 'stages2.db'}")
     t0 = time.perf_counter()

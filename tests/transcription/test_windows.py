@@ -29,14 +29,17 @@ def test_block_resampling_equals_resampling_the_whole_recording(tmp_path: Path, 
     np.testing.assert_allclose(np.concatenate(blocks)[:, 0], whole, atol=1e-6)
 
 
-def _long_call(folder: Path, minutes: float) -> Path:
-    """A two-channel call of ``minutes``: the sample calls back to back (agent on channel 0)."""
+def _long_call(folder: Path, minutes: float, mono: bool = False) -> Path:
+    """A two-channel call of ``minutes``: the sample calls back to back (agent on channel 0);
+    with ``mono``, both parties mixed into one channel."""
     pieces = []
     for name in ("payment_northwind", "contact_update"):
         data, rate = sf.read(str(SAMPLES / f"{name}.flac"), dtype="float32")
         agent_channel = 1 if name == "contact_update" else 0  # from its sidecar
         pieces.append(data if agent_channel == 0 else data[:, ::-1])
     audio = np.concatenate(pieces * int(minutes * 60 * rate // sum(len(p) for p in pieces) + 1))[: int(minutes * 60 * rate)]
+    if mono:
+        audio = audio.mean(axis=1)
     folder.mkdir(exist_ok=True)
     sf.write(str(folder / "long.flac"), audio, rate, subtype="PCM_16")
     return folder
@@ -75,3 +78,15 @@ def test_a_call_heard_in_windows_says_what_its_parts_say_heard_alone(tmp_path: P
             starts = [abs(w.start - offset - h.start) for w, h in zip(part, heard, strict=False)][:5]
             assert max(starts) < 0.3, (call_id, speaker, starts)  # on the call's timeline, not the window's
         offset += alone.duration
+
+
+@pytest.mark.parametrize("mono", [False, True], ids=["two-channel", "mono"])
+def test_windows_decoded_at_once_give_what_one_at_a_time_gives(tmp_path: Path, mono: bool):
+    """faster-whisper decodes a call's windows side by side (both channels, the windows of a long
+    call); the transcript (words, times, speakers: a mono call's turns are labelled from all its
+    windows) is the same as decoding them one after another."""
+    [call], _ = discover_calls(_long_call(tmp_path / "inbox", 3, mono=mono))
+    one_at_a_time = transcribe_call(call, TranscriptionOptions(window_seconds=60, threads=1, workers=1))
+    side_by_side = transcribe_call(call, TranscriptionOptions(window_seconds=60, threads=1, workers=3))
+    assert len(one_at_a_time.segments) > 20 and {s.speaker for s in one_at_a_time.segments} == {"agent", "customer"}
+    assert side_by_side.segments == one_at_a_time.segments
