@@ -123,3 +123,24 @@ def test_ordering_identity_before_account():
     good = dialogue(("agent", 0, 3, "Can you confirm your date of birth?"), ("agent", 10, 12, "Your balance is 40 dollars."))
     bad = dialogue(("agent", 0, 3, "Your balance is 40 dollars."), ("agent", 10, 12, "Can you confirm your date of birth?"))
     assert (answer(method, good), answer(method, bad)) == ("yes", "no")
+
+
+def test_sentence_vectors_come_back_in_the_order_given_whatever_their_lengths():
+    """Sentences are embedded in batches sorted by length; each vector must still belong to its
+    own sentence, or a semantic criterion would cite the wrong thing said."""
+    import numpy as np
+
+    from scoring.embeddings import get_embedder
+
+    texts = [
+        "I can see the payment went through this morning and your balance is now zero.",
+        "Thanks.",
+        "Could you confirm your date of birth for me please?",
+        "Is there anything else I can help you with today, or shall we leave it there for now?",
+        "Yes.",
+    ] * 20  # more than one batch
+    together = get_embedder().encode(texts)
+    for i in (0, 1, 2, 3, 4, 97):
+        alone = get_embedder().encode([texts[i]])[0]
+        assert float(together[i] @ alone) > 0.9999, texts[i]
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
