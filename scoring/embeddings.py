@@ -35,11 +35,11 @@ class Embedder:
         # Set on every call, in the calling thread: OpenMP's thread count is per thread, and
         # loading a CTranslate2 model on one thread (faster-whisper's default) sets it to one in
         # the thread that loads it, which then ran this at half speed (0.81 against 0.49 s on
-        # the scoring benchmark's call).
+        # the scoring benchmark's call; ad hoc).
         torch.set_num_threads(self.threads)
         # Batched by length, so that a batch is padded to a length its sentences share: on the
-        # scoring benchmark's 10-minute call, 0.43 s against 0.64 s in the call's order (the
-        # vectors differ by < 1e-6). Rows are put back in the order given.
+        # scoring benchmark's 10-minute call, 0.43 s against 0.64 s in the call's order (ad
+        # hoc; the vectors differ by < 1e-6). Rows are put back in the order given.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         rows = []
         with torch.inference_mode():

@@ -95,8 +95,7 @@ def _decoded_windows(call: Call, channels: dict[int, _Channel], options: Transcr
             if len(pending) == options.engine_workers:
                 index, offset, audio, decoding = pending.popleft()
                 yield index, offset, audio, decoding.result()
-        while pending:
-            index, offset, audio, decoding = pending.popleft()
+        for index, offset, audio, decoding in pending:
             yield index, offset, audio, decoding.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

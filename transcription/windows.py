@@ -150,8 +150,8 @@ def share_heap() -> None:
 
     glibc gives threads heaps of their own (up to 8 per core). Windows decoded side by side then
     each keep their thread's high-water mark apart, and the features of a 2-minute window are
-    tens of MB: measured on the 3-minute benchmark call, peak RSS 693–717 MB with a heap per
-    thread, 472–490 MB with one, and no slower. ``MALLOC_ARENA_MAX`` in the environment wins.
+    tens of MB. Measured ad hoc (two runs each) on the 3-minute benchmark call: peak RSS
+    693–717 MB with a heap per thread, 472–490 MB with one, and no slower. ``MALLOC_ARENA_MAX`` in the environment wins.
     Elsewhere than glibc it does nothing.
     """
     if _libc is not None and "MALLOC_ARENA_MAX" not in os.environ:
