@@ -13,9 +13,13 @@ import os
 import sys
 from pathlib import Path
 
-import click
+from transcription.numerics import NumericsError, pin_numerics, pin_process_numerics
 
-from .config import ConfigError, Home
+pin_process_numerics()  # before NumPy is imported: it reads its CPU settings once (transcription/numerics.py)
+
+import click  # noqa: E402
+
+from .config import ConfigError, Home  # noqa: E402
 
 EXIT_FAILURES = 1  # the batch ran, but some calls were quarantined
 EXIT_ERROR = 2  # nothing ran: bad config, bad arguments, broken store
@@ -50,9 +54,13 @@ def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
     data = Home.resolve(home)
     try:
         _prepare_environment(data, verbose)
-        ctx.obj = (data, data.load_config())
+        config = data.load_config()
+        pin_numerics(config.transcription.cpu_isa)  # the config decides, whatever the environment says
+        ctx.obj = (data, config)
     except (ConfigError, OSError) as e:
         raise CliError(str(e)) from None
+    except NumericsError as e:
+        raise CliError(f"transcription.cpu_isa in {data.config_path}: {e}") from None
 
 
 @cli.command()

@@ -46,6 +46,7 @@ class TranscriptionConfig(_Options):
     mono_speakers: bool = True
     window_seconds: int = 120
     batch_size: int = 0
+    cpu_isa: str = "portable"
 
 
 class RedactionConfig(_Options):

@@ -37,6 +37,7 @@ from audit_store import AuditStore
 from redaction import RedactionOptions
 from scoring import Rubric, find_rubric
 from transcription import Call, TranscriptionOptions, discover_calls
+from transcription.numerics import PORTABLE, numerics_env, resolve_isa
 
 from .config import BatchConfig, Config, Home, OriginalsConfig
 from .originals import dispose_originals
@@ -126,8 +127,10 @@ def process_call_task(
     return outcome
 
 
-def task_runner_for(batch: BatchConfig) -> TaskRunner:
-    """The task runner for ``batch``: threads here, or Dask (a scheduler, or a LocalCluster)."""
+def task_runner_for(batch: BatchConfig, cpu_isa: str = PORTABLE) -> TaskRunner:
+    """The task runner for ``batch``: threads here, or Dask (a scheduler, or a LocalCluster whose
+    workers start under the CPU kernels ``cpu_isa`` names; a remote worker pins them itself before
+    it loads a model, and refuses a call if it already runs under others)."""
     if batch.task_runner == "dask":
         from prefect_dask import DaskTaskRunner
 
@@ -140,7 +143,9 @@ def task_runner_for(batch: BatchConfig) -> TaskRunner:
         import dask
 
         omp = {k: os.environ.get(k, str(os.cpu_count() or 1)) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")}
-        dask.config.set({"distributed.nanny.pre-spawn-environ": {**dask.config.get("distributed.nanny.pre-spawn-environ"), **omp}})
+        # and with this run's CPU kernels, set before the worker imports NumPy (transcription/numerics.py)
+        kernels = numerics_env(resolve_isa(cpu_isa))
+        dask.config.set({"distributed.nanny.pre-spawn-environ": {**dask.config.get("distributed.nanny.pre-spawn-environ"), **omp, **kernels}})
         cluster = {"n_workers": batch.worker_count(), "threads_per_worker": 1, "processes": True, "dashboard_address": None}
         return DaskTaskRunner(cluster_class="distributed.LocalCluster", cluster_kwargs=cluster)
     return ThreadPoolTaskRunner(max_workers=batch.worker_count())
@@ -213,7 +218,7 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
         transcription = _transcription_options(config, settings)
         call_task = process_call_task.with_options(retries=settings.retries, retry_delay_seconds=exponential_backoff(settings.retry_delay), retry_jitter_factor=0.2)
         redaction = config.redaction_options()
-        with task_runner_for(settings) if todo else nullcontext() as runner:
+        with task_runner_for(settings, config.transcription.cpu_isa) if todo else nullcontext() as runner:
             futures = {}
             for call in todo:
                 _notify(call.name, done, total, None)

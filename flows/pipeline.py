@@ -18,9 +18,9 @@ from pathlib import Path
 from audit_store import AlreadyStored, AuditStore
 from redaction import RedactedTranscript, RedactionOptions, redact_audio, redact_transcript
 from scoring import Rubric, score_call
-from transcription import BadAudio, BadMetadata, Call, ModelNotAvailable, TranscriptionOptions, transcribe_call
+from transcription import BadAudio, BadMetadata, Call, ModelNotAvailable, NumericsError, TranscriptionOptions, transcribe_call
 
-SAFE_ERRORS = (BadAudio, BadMetadata, ModelNotAvailable)  # our messages: file names and reasons only
+SAFE_ERRORS = (BadAudio, BadMetadata, ModelNotAvailable, NumericsError)  # our messages: file names and reasons only
 STAGES = ("transcribe", "redact", "redact_audio", "score", "store")  # CallOutcome.seconds keys, in order
 TRANSIENT_MESSAGES = ("database is locked", "database is busy", "could not connect", "connection refused", "server closed the connection",
                       "connection reset", "terminating connection", "timeout", "timed out")  # fmt: skip

@@ -38,21 +38,24 @@ def progress_bar() -> Iterator:
 
 
 def print_summary(summary) -> None:  # noqa: ANN001 - BatchSummary (flows.nightly imports prefect)
-    table = Table(title=f"Batch {summary.run_id or ''} — inbox {summary.inbox}", title_justify="left")
-    for col in ("recording", "call id", "status", "score", "result", "redacted", "PCI", "findings", "note"):
+    """The batch's table, one row per recording in name order (the same every run), then counts."""
+    table = Table(title=f"Batch {(summary.run_id or 'local')[:8]}", title_justify="left")
+    notes = any(o.reason for o in summary.outcomes)
+    for col in ("recording", "call id", "status", "score", "result", "redacted", "PCI", "findings", *(("note",) if notes else ())):
         table.add_column(col, overflow="fold")
-    for o in summary.outcomes:
+    for o in sorted(summary.outcomes, key=lambda o: o.name):
         score = "-" if o.total is None else f"{o.total:.1f}"
         verdict = "-" if o.passed is None else ("AUTO-FAIL" if o.auto_fail else ("yes" if o.passed else "no"))
         redacted = str(sum(o.entities.values())) if o.status == "stored" else "-"
         pci = str(sum(v for k, v in o.entities.items() if k in PCI_ENTITIES)) if o.status == "stored" else "-"
         style = {"quarantined": "red", "skipped": "dim"}.get(o.status)
-        table.add_row(o.name, o.call_id or "-", o.status, score, verdict, redacted, pci, str(o.findings or "-"), o.reason or "", style=style)
+        row = (o.name, o.call_id or "-", o.status, score, verdict, redacted, pci, str(o.findings or "-"), *((o.reason or "",) if notes else ()))
+        table.add_row(*row, style=style)
     console.print(table)
     counts = summary.counts()
     failed = f", failed {counts['failed']} (the next run retries them)" if counts["failed"] else ""
     console.print(f"stored {counts['stored']}, already stored {counts['skipped']}, quarantined {counts['quarantined']}{failed}"
-                  f" in {clock(summary.wall_seconds)} ({summary.workers} workers, {summary.task_runner})")
+                  f" in {clock(summary.wall_seconds)} ({summary.workers} workers, {summary.task_runner}); inbox {summary.inbox}", highlight=False)
 
 
 def run_record(row) -> dict:  # noqa: ANN001 - BatchRunRecord
@@ -148,16 +151,25 @@ def _print_score(score) -> None:  # noqa: ANN001
         console.print(f"  {s.title}: {'-' if s.score is None else f'{s.score:.1f}'} (weight {s.weight:g})")
 
 
+LIBRARIES = ("faster-whisper", "ctranslate2", "onnxruntime", "numpy", "torch", "transformers", "presidio-analyzer", "spacy", "prefect", "sqlalchemy")
+
+
 def print_info(home, config) -> None:  # noqa: ANN001
     from redaction.engine import nlp_description
     from scoring import find_rubric
     from transcription import ModelNotAvailable, resolve_model
 
+    from transcription.models import model_digest
+    from transcription.numerics import numerics_profile
+    from transcription.provenance import library_versions
+
     try:
         model = resolve_model(config.transcription.model, home.models_dir)
-        asr = f"{model.name} from {model.source} ({model.path})"
+        asr = f"{model.name} from {model.source} ({model.path}), sha256 {model_digest(model)}"
     except ModelNotAvailable as e:
         asr = f"MISSING: {e}"
+    kernels = numerics_profile()
+    pinned = ", ".join(f"{k}={v}" for k, v in kernels.items() if k not in ("cpu_isa", "arch"))
     rubric = find_rubric(config.rubric, home.root)
     rows = [
         ("data directory", str(home.root)),
@@ -167,7 +179,9 @@ def print_info(home, config) -> None:  # noqa: ANN001
         ("redacted audio", str(home.audio_dir)),
         ("prefect home", str(home.prefect_home)),
         ("schedule", f"{config.schedule.cron} ({config.schedule.timezone or 'local time'})"),
-        ("ASR", f"faster-whisper {metadata.version('faster-whisper')}, model {asr}"),
+        ("ASR", f"{config.transcription.backend}, model {asr}"),
+        ("CPU kernels", f"cpu_isa {config.transcription.cpu_isa} = {kernels['cpu_isa']} on {kernels['arch']} ({pinned or 'nothing pinned'})"),
+        ("libraries", ", ".join(f"{k} {v}" for k, v in library_versions(LIBRARIES).items())),
         ("redaction", f"presidio-analyzer {metadata.version('presidio-analyzer')}, {nlp_description(config.redaction.spacy_model)}"),
         ("rubric", f"{rubric.id} v{rubric.version} sha256 {rubric.content_hash}"),
         ("users", ", ".join(f"{n} ({(spec or {}).get('role')})" for n, spec in config.users.items())),

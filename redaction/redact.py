@@ -11,9 +11,9 @@ from transcription import AGENT, UNKNOWN, Segment, Transcript
 from .engine import get_analyzer, nlp_description
 from .normalize import normalize_spoken
 from .recognizers import KnownValueRecognizer
-from .recognizers.context import CARD_DATA_CONTEXT
 from .streams import build_streams, to_segment_spans
-from .types import PAYMENT_WINDOW, PCI_ENTITIES, UNCLASSIFIED, UNRELIABLE, Entity, Finding, RedactedSegment, RedactedTranscript, RedactionOptions
+from .phases import IDENTITY, PAYMENT, PHASE_ENTITY, Phase, number_like_spans, sensitive_phases
+from .types import PCI_ENTITIES, UNCLASSIFIED, UNRELIABLE, Entity, Finding, RedactedSegment, RedactedTranscript, RedactionOptions
 
 # When two recognizers claim overlapping text, the higher score wins; on a tie, the earlier here.
 PRIORITY = (
@@ -21,17 +21,6 @@ PRIORITY = (
     "PHONE_NUMBER", "EMAIL_ADDRESS", "DATE_OF_BIRTH", "PERSON", "ADDRESS", "LOCATION", "ORGANIZATION", UNCLASSIFIED,
 )  # fmt: skip
 ENTITIES = [e for e in PRIORITY if e != UNCLASSIFIED]
-PAYMENT_PROMPT = re.compile("|".join(f"(?:{CARD_DATA_CONTEXT[k].pattern})" for k in PCI_ENTITIES), re.I)
-MAX_ACK_WORDS = 3  # an agent turn this short ("okay", "mm-hm, go on") keeps a payment window open
-# An agent turn that asks for something more keeps it open too, even when ASR garbled what was
-# asked for ("thank you, and the primary date" for "and the expiry date"): the answer may be card data.
-FURTHER_REQUEST = re.compile(
-    r"^\W*(?:(?:thank\s+you|thanks|great|lovely|okay|ok|right)\W+)?(?:and|also|now|next|then|finally|lastly)\s+(?:the|your)\b[^.?!]{0,40}[.?!]?\s*$|"
-    r"\b(?:what(?:'s|\s+is)\s+the|can\s+I\s+(?:have|take|get)|could\s+you\s+(?:read|give|tell)|read\s+me)\b",
-    re.I,
-)
-
-
 @dataclass
 class _Span:
     start: int
@@ -39,6 +28,13 @@ class _Span:
     entity_type: str
     recognizer: str
     score: float
+    read_back: str | None = None  # agent card data: "confirmed" (repeats the customer's value), "possible"
+
+
+CONTEXT_CLAIMED = ("CVV", "CARD_EXPIRY", "PIN")  # card data known only by the question before it
+# An amount of money is never card data, whatever was asked before it ("the payment of $100").
+MONEY_BEFORE = re.compile(r"(?:[$£€]|\b(?:balance|amount|payment|total|charge|fee|refund|credit|reference|order|invoice|account)\s+(?:of\s+|is\s+|number\s+)?)\s*$", re.I)
+MONEY_AFTER = re.compile(r"^\s*(?:[.,]\d+\s*)?(?:dollars?|pounds?|euros?|cents?|pence|p\b|percent|per\s+cent|%|bucks|quid)", re.I)
 
 
 def redact_transcript(
@@ -58,8 +54,6 @@ def redact_transcript(
     analyzer = get_analyzer(options.spacy_model)
     ad_hoc = [KnownValueRecognizer(known_values)] if known_values else None
     spans: dict[int, list[_Span]] = {s.id: [] for s in transcript.segments}
-    segments_by_id = {s.id: s for s in transcript.segments}
-    windows = payment_windows(transcript, options) if options.payment_window else []
     allowed = {w.casefold() for phrase in options.allow_words for w in phrase.split()}
 
     for stream in build_streams(transcript):
@@ -82,14 +76,10 @@ def redact_transcript(
             for a, b in _unclaimed(run.start, run.end, claimed):
                 if run.digits >= minimum:
                     _add(spans, stream, norm.to_original(a, b), UNCLASSIFIED, "FailClosedDigitRun", 1.0)
-                elif stream.speaker != AGENT and windows:
-                    # Inside a payment window any number the customer says may be card data that
-                    # ASR garbled ("It is 5.11, 29" for an expiry): fail closed.
-                    for seg_id, start, end in to_segment_spans(stream, *norm.to_original(a, b)):
-                        t0, t1 = _span_time(segments_by_id[seg_id], start, end)
-                        if any(w0 <= t1 and t0 <= w1 for w0, w1 in windows):
-                            spans[seg_id].append(_Span(start, end, UNCLASSIFIED, "PaymentWindowDigits", 1.0))
 
+    phases = _redact_phases(transcript, spans, options) if options.payment_window else []
+
+    _classify_agent_card_data(transcript, spans)
     heard = _names_heard(transcript, spans)
     for seg in transcript.segments:  # a name heard once is redacted wherever it is said again
         for name in heard:
@@ -114,8 +104,8 @@ def redact_transcript(
         segments.append(_redacted_segment(seg, text.strip()))
     customer_channels = [i for i, speaker in enumerate(transcript.channels) if speaker != AGENT]
     entities.extend(
-        Entity(PAYMENT_WINDOW, None, "customer", ch, 0, 0, round(a, 3), round(b, 3), "PaymentWindow", 1.0)
-        for a, b in windows
+        Entity(PHASE_ENTITY[p.kind], None, "customer", ch, 0, 0, p.start, p.end, f"SensitivePhase({p.opened_by}; closed: {p.closed_by})", 1.0)
+        for p in phases
         for ch in customer_channels
     )
 
@@ -130,7 +120,9 @@ def redact_transcript(
         redaction={
             "engine": f"presidio-analyzer {metadata.version('presidio-analyzer')}",
             "nlp": nlp_description(options.spacy_model),
+            "spacy": metadata.version("spacy"),
         },
+        provenance=transcript.provenance,
     )
 
 
@@ -192,7 +184,7 @@ def _widen(text: str, span: _Span) -> _Span:
         start -= 1
     while end < len(text) and text[end].isalnum():
         end += 1
-    return _Span(start, end, span.entity_type, span.recognizer, span.score)
+    return _Span(start, end, span.entity_type, span.recognizer, span.score, span.read_back)
 
 
 def _merge(spans) -> list[_Span]:  # noqa: ANN001
@@ -201,7 +193,7 @@ def _merge(spans) -> list[_Span]:  # noqa: ANN001
         if merged and span.start < merged[-1].end:
             last = merged[-1]
             winner = max((last, span), key=lambda s: (s.score, -PRIORITY.index(s.entity_type) if s.entity_type in PRIORITY else -99))
-            merged[-1] = _Span(last.start, max(last.end, span.end), winner.entity_type, winner.recognizer, winner.score)
+            merged[-1] = _Span(last.start, max(last.end, span.end), winner.entity_type, winner.recognizer, winner.score, winner.read_back)
         else:
             merged.append(span)
     return merged
@@ -228,12 +220,63 @@ def _redacted_segment(seg: Segment, text: str) -> RedactedSegment:
     return RedactedSegment(seg.id, seg.speaker, seg.channel, seg.start, seg.end, text, seg.unreliable)
 
 
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", normalize_spoken(text).text)
+
+
+def _classify_agent_card_data(transcript: Transcript, spans: dict[int, list[_Span]]) -> None:
+    """Decide, for each security code, expiry or PIN found in the agent's speech by the question
+    before it, whether it is a read-back. A read-back repeats what the customer said: the
+    agent's digits are among the card data the customer gave in this call ("confirmed"). An
+    amount of money is no card data at all and is left as said. Any other number after such a
+    question stays redacted (it may be card data the customer's channel garbled) and is a
+    "possible" read-back for a person to check, never a violation on its own.
+
+    The customer's values exist here only as digits in memory, for the comparison."""
+    by_id = {s.id: s for s in transcript.segments}
+    given: set[str] = set()
+    for seg_id, found in spans.items():
+        if by_id[seg_id].speaker == AGENT:
+            continue
+        for span in found:
+            if span.entity_type in (*PCI_ENTITIES, UNCLASSIFIED):
+                digits = _digits(by_id[seg_id].text[span.start : span.end])
+                if len(digits) >= 3:
+                    given.add(digits)
+    for seg_id, found in spans.items():
+        seg = by_id[seg_id]
+        if seg.speaker != AGENT:
+            continue
+        kept = []
+        for span in found:
+            if span.entity_type in CONTEXT_CLAIMED:
+                said = seg.text[span.start : span.end]
+                digits = _digits(said)
+                if digits and any(digits == value or (len(digits) >= 4 and digits in value) for value in given):
+                    span.read_back = "confirmed"
+                elif MONEY_BEFORE.search(seg.text[: span.start]) or MONEY_AFTER.match(seg.text[span.end :]) or "$" in said:
+                    continue  # "the payment of $100": not card data
+                else:
+                    span.read_back = "possible"
+            kept.append(span)
+        found[:] = kept
+
+
 def _read_back(seg: Segment, span: _Span, entity: Entity, inferred_speaker: bool = False) -> Finding | None:
-    """Card data in the agent's own speech is a read-back: a PCI DSS violation. In a mono
-    recording the speaker was inferred from the voice, and the finding says so."""
+    """Card data in the agent's own speech is a read-back, a PCI DSS violation, when it repeats
+    the customer's value or is card-number shaped (Luhn-valid, or 12+ digits); a number heard
+    after a card-data question that repeats nothing the customer was heard to say is a
+    POSSIBLE_READ_BACK, for a person to check. In a mono recording the speaker was inferred from
+    the voice, and the finding says so."""
     if seg.speaker != AGENT:
         return None
-    if span.entity_type in PCI_ENTITIES:
+    kind = "PCI_READ_BACK"
+    if span.entity_type in CONTEXT_CLAIMED and span.read_back == "possible":
+        kind = "POSSIBLE_READ_BACK"
+        detail = f"agent said a number after the {span.entity_type} question that the customer was not heard to say: listen to check it"
+    elif span.entity_type in CONTEXT_CLAIMED:
+        detail = f"agent repeated the customer's {span.entity_type} ({span.recognizer})"
+    elif span.entity_type in PCI_ENTITIES:
         detail = f"agent said {span.entity_type} aloud ({span.recognizer})"
     elif span.entity_type == UNCLASSIFIED and sum(c.isdigit() for c in seg.text[span.start : span.end]) >= 12:
         detail = "agent said a long digit run aloud, likely a card number read back (Luhn failed: ASR error)"
@@ -241,31 +284,33 @@ def _read_back(seg: Segment, span: _Span, entity: Entity, inferred_speaker: bool
         return None
     if inferred_speaker:
         detail += "; speaker inferred from a mono recording: listen before acting on it"
-    return Finding("PCI_READ_BACK", span.entity_type, seg.id, seg.speaker, entity.start, entity.end, detail)
+    return Finding(kind, span.entity_type, seg.id, seg.speaker, entity.start, entity.end, detail)
 
 
-def payment_windows(transcript: Transcript, options: RedactionOptions) -> list[tuple[float, float]]:
-    """Time spans from an agent's request for card data until the conversation moves on. The
-    customer's audio is silenced over them whatever the transcript says ('pause and resume'
-    recording), and the customer's numbers in them are redacted whatever their form: text
-    recognizers cannot redact what ASR dropped or garbled. An agent's acknowledgement, or a
-    further request however garbled, does not end one."""
-    agent_turns = [s for s in transcript.segments if s.speaker == AGENT]
-    windows: list[tuple[float, float]] = []
-    for i, seg in enumerate(agent_turns):
-        if not PAYMENT_PROMPT.search(seg.text):
+PHASE_NUMBER_SCORE = 0.3  # below every recognizer: a typed value keeps its type
+SENSITIVE_ANSWERS = {**{e: PAYMENT for e in PCI_ENTITIES}, "BANK_ACCOUNT": PAYMENT, "ROUTING": PAYMENT, "IBAN_CODE": PAYMENT,
+                     "DATE_OF_BIRTH": IDENTITY, "PHONE_NUMBER": IDENTITY, "US_SSN": IDENTITY, "EMAIL_ADDRESS": IDENTITY,
+                     "ADDRESS": IDENTITY, UNCLASSIFIED: PAYMENT}  # fmt: skip
+
+
+def _redact_phases(transcript: Transcript, spans: dict[int, list[_Span]], options: RedactionOptions) -> list[Phase]:
+    """Find the call's sensitive phases (phases.py) and redact, in the customer's turns inside
+    them, every word that is or may be a number, whatever a recognizer made of it: ASR may have
+    garbled card data into words ("It is 5.11, 29" for an expiry; "free-18" for 318)."""
+    by_id = {s.id: s for s in transcript.segments}
+    values = [
+        (*_span_time(by_id[seg_id], span.start, span.end), SENSITIVE_ANSWERS[span.entity_type])
+        for seg_id, found in spans.items()
+        if by_id[seg_id].speaker != AGENT
+        for span in found
+        if span.entity_type in SENSITIVE_ANSWERS
+    ]
+    phases = sensitive_phases(transcript, values, options.max_payment_window, options.min_unclaimed_digits)
+    for seg in transcript.segments:
+        if seg.speaker == AGENT or not any(p.start <= seg.end and seg.start <= p.end for p in phases):
             continue
-        end = seg.start + options.max_payment_window
-        for nxt in agent_turns[i + 1 :]:
-            if nxt.start >= end:
-                break
-            if not PAYMENT_PROMPT.search(nxt.text) and len(nxt.text.split()) > MAX_ACK_WORDS and not FURTHER_REQUEST.search(nxt.text):
-                end = nxt.start
-                break
-        else:
-            end = min(end, transcript.duration)
-        if windows and seg.start <= windows[-1][1]:
-            windows[-1] = (windows[-1][0], max(windows[-1][1], end))
-        else:
-            windows.append((seg.start, end))
-    return windows
+        for start, end in number_like_spans(seg.text):
+            t0, t1 = _span_time(seg, start, end)
+            if any(p.start <= t1 and t0 <= p.end for p in phases):
+                spans[seg.id].append(_Span(start, end, UNCLASSIFIED, "SensitivePhaseNumber", PHASE_NUMBER_SCORE))
+    return phases

@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 PCI_ENTITIES = ("CREDIT_CARD", "CVV", "CARD_EXPIRY", "PIN")
 UNCLASSIFIED = "UNCLASSIFIED_NUMBER"
 UNRELIABLE = "UNRELIABLE_SPAN"
-PAYMENT_WINDOW = "PAYMENT_WINDOW"
+PHASE_ENTITIES = ("PAYMENT_PHASE", "IDENTITY_PHASE")  # audio-only: the customer's channel silenced for a sensitive phase
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,8 @@ class RedactionOptions:
     agent_min_unclaimed_digits: int = 12  # agent side: longer, agents say order numbers and amounts
     score_threshold: float = 0.35  # recognizer results scored below this are ignored
     audio_padding: float = 0.15  # seconds of audio silenced on each side of a redacted span
-    payment_window: bool = True  # silence the customer's audio after the agent asks for card data
-    max_payment_window: float = 90.0  # seconds; a payment window closes after this at the latest
+    payment_window: bool = True  # sensitive phases (redaction/phases.py): the customer's numbers redacted and their channel silenced while card or identity data is given
+    max_payment_window: float = 60.0  # seconds; a phase in which nothing sensitive happens for this long closes
     spacy_model: str | None = None  # e.g. "en_core_web_lg"; None = the best installed, if any
     # names never redacted as PERSON, LOCATION or ORGANIZATION: the organisation's own brands and
     # products ("Northwind", "SmartMeter Plus"). Card data and numbers are redacted whatever.
@@ -95,6 +95,7 @@ class RedactedTranscript:
     backend: str
     model: str
     redaction: dict[str, str] = field(default_factory=dict)  # engine and versions
+    provenance: dict = field(default_factory=dict)  # how it was transcribed: CPU kernels, libraries, model SHA-256
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -116,4 +117,5 @@ class RedactedTranscript:
             backend=d["backend"],
             model=d["model"],
             redaction=d.get("redaction", {}),
+            provenance=d.get("provenance", {}),
         )

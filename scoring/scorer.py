@@ -30,11 +30,14 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
             )
             continue
         outcome = evaluate(criterion.method, ctx)
+        # An uncertain answer counts for nothing either way until a person gives it: it is left
+        # out of the total, and a critical criterion never auto-fails the call on it.
+        points, max_points = (0.0, 0.0) if outcome.uncertain else (criterion.points_for(outcome.answer), criterion.max_points)
         results.append(
             CriterionResult(
-                criterion.id, section.id, criterion.question, outcome.answer, criterion.points_for(outcome.answer),
-                criterion.max_points, False, criterion.critical, outcome.confidence, outcome.evidence, outcome.explanation,
-                criterion.id in needs_review or criterion.needs_review,
+                criterion.id, section.id, criterion.question, outcome.answer, points, max_points, False, criterion.critical,
+                outcome.confidence, outcome.evidence, outcome.explanation,
+                outcome.uncertain or criterion.id in needs_review or criterion.needs_review, outcome.uncertain,
             )
         )  # fmt: skip
 
@@ -57,7 +60,7 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
 def aggregate(rubric: Rubric, results: list[CriterionResult]) -> tuple[list[SectionScore], float | None, bool, list[CriterionResult]]:
     """Section scores, the total (percent), whether the call auto-fails, and the failed critical
     criteria. Used for machine scores and for human graders' totals alike."""
-    failed_critical = [r for r in results if r.critical and not r.na and r.points == 0]
+    failed_critical = [r for r in results if r.critical and not r.na and not r.uncertain and r.points == 0]
     sections = []
     for section in rubric.sections:
         rs = [r for r in results if r.section_id == section.id and not r.na]

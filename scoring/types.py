@@ -26,6 +26,7 @@ class Outcome:
     confidence: float  # 0..1
     evidence: tuple[Evidence, ...]
     explanation: str
+    uncertain: bool = False  # the evaluator cannot tell (e.g. a near miss of a phrase): a person decides
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,8 @@ class CriterionResult:
     confidence: float
     evidence: tuple[Evidence, ...]
     explanation: str
-    needs_review: bool = False
+    needs_review: bool = False  # shown to reviewers: the answer is uncertain, or the criterion's calibration is below target
+    uncertain: bool = False  # the machine could not tell: left out of the total until a person answers it
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,11 @@ class Score:
     sections: tuple[SectionScore, ...]
     criteria: tuple[CriterionResult, ...]
     models: dict[str, str]
+
+    @property
+    def pending_review(self) -> tuple[str, ...]:
+        """Criteria the machine could not answer: the total leaves them out until a person does."""
+        return tuple(c.criterion_id for c in self.criteria if c.uncertain)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -9,7 +9,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from transcription.numerics import pin_process_numerics
+
+pin_process_numerics()  # before NumPy is imported, as the CLI does: the same kernels as a real run
+
+import pytest  # noqa: E402
 
 os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

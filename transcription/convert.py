@@ -13,7 +13,6 @@ QKV (3d × d, whose key part has no bias) and the decoder's cross-attention KV (
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -22,10 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .models import InstalledModel
+from .models import InstalledModel, file_sha256, model_cache_root
 
 DTYPES = {0: np.float32, 1: np.int8, 2: np.int16, 3: np.int32, 4: np.float16}
-CACHE_ENV = "CALLAUDIT_MODEL_CACHE"
 
 
 class ConversionError(Exception):
@@ -153,7 +151,7 @@ def convert(model_dir: Path) -> dict:
 
 def cache_dir() -> Path:
     """Where converted checkpoints are kept: $CALLAUDIT_MODEL_CACHE, else ~/.cache/callaudit."""
-    return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "callaudit") / "openai-whisper"
+    return model_cache_root() / "openai-whisper"
 
 
 def checkpoint_for(model: InstalledModel) -> Path:
@@ -162,7 +160,7 @@ def checkpoint_for(model: InstalledModel) -> Path:
     import torch
 
     source = Path(model.path) / "model.bin"
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    digest = file_sha256(source)[:16]
     target = cache_dir() / f"{model.name.replace('/', '_')}-{digest}.pt"
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -10,23 +10,32 @@ import numpy as np
 
 from .loops import token_budget
 from .models import InstalledModel, resolve_model
+from .numerics import PORTABLE, engines_loaded, pin_numerics
 from .options import TranscriptionOptions
 from .types import Segment, Word
 
-# Whisper's decoding guards: a window whose text compresses too well is a repetition loop and
-# is decoded again at a higher temperature; we cap the tokens a segment may produce.
+# Whisper's decoding guards: a window whose text compresses too well is a repetition loop; we
+# cap the tokens a segment may produce (loops.py). Whisper's own remedy, decoding it again at a
+# higher temperature, samples at random (nothing seeds CTranslate2's sampler per decoding), so
+# one recording transcribed differently from run to run: decoding is beam search at temperature
+# 0 only, and loops are cut and marked instead (loops.py).
 COMPRESSION_RATIO_THRESHOLD = 2.4
+TEMPERATURES = (0.0,)  # no sampling fallback: the same audio gives the same words
 PAUSE_SPLIT = 1.0  # seconds; a pause this long between words starts a new segment (a new turn)
 
 
 @lru_cache(maxsize=4)
-def get_whisper_model(model_path: str, compute_type: str, threads: int, workers: int = 1):  # -> faster_whisper.WhisperModel
-    """Load a model once per process (cached). ``workers`` replicas share one copy of the weights,
-    so that many threads can transcribe at once."""
+def get_whisper_model(model_path: str, compute_type: str, threads: int, workers: int = 1, cpu_isa: str = PORTABLE):  # -> faster_whisper.WhisperModel
+    """Load a model once per process (cached), under the CPU kernels ``cpu_isa`` names
+    (numerics.py). ``workers`` replicas share one copy of the weights, so that many threads can
+    transcribe at once."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local folder never needs the hub
+    pin_numerics(cpu_isa)
     from faster_whisper import WhisperModel
 
-    return WhisperModel(model_path, device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=workers, local_files_only=True)
+    model = WhisperModel(model_path, device="cpu", compute_type=compute_type, cpu_threads=threads, num_workers=workers, local_files_only=True)
+    engines_loaded()
+    return model
 
 
 def engine_version(model: InstalledModel) -> str:
@@ -43,8 +52,8 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
     Segment ids are set by the caller when channels are merged.
     """
     model = resolve_model(options.model)
-    engine = get_whisper_model(str(model.path), options.engine_compute_type, options.engine_threads, options.engine_workers)
-    common = dict(language=options.language, beam_size=options.beam_size, word_timestamps=True, vad_filter=options.vad,
+    engine = get_whisper_model(str(model.path), options.engine_compute_type, options.engine_threads, options.engine_workers, options.cpu_isa)
+    common = dict(language=options.language, beam_size=options.beam_size, word_timestamps=True, vad_filter=options.vad, temperature=TEMPERATURES,
                   compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD, max_new_tokens=token_budget(len(audio) / 16000, MAX_NEW_TOKENS))  # fmt: skip
     if options.batch_size:  # speech chunks decoded side by side: 1.35x the throughput in 120 s windows (benchmarks/transcription)
         from faster_whisper import BatchedInferencePipeline

@@ -5,8 +5,8 @@ A looped segment is evidence of nothing; worse, it may hide a card number the cu
 - While decoding, each window's output is capped by a token budget in proportion to the audio
   it holds, up to Whisper's 30 s (``token_budget``): people say 2–4 tokens' worth a second, a
   digit string read with dashes 6–8, so a decoder past ``MAX_TOKENS_PER_SECOND`` is looping.
-  Without the cap a loop runs to Whisper's 448-token limit, at every one of its fallback
-  temperatures: on 16 espeak-ng clips of repeated digits (126 s), 147.6 s of decoding without
+  Without the cap a loop runs to Whisper's 448-token limit, and with Whisper's temperature
+  fallback (no longer used: it sampled unseeded) at every one of its temperatures: on 16 espeak-ng clips of repeated digits (126 s), 147.6 s of decoding without
   the cap and 45.4 s with it (benchmarks/transcription, 2026-11-23). The budget follows the audio's length, never an estimate of
   its speech: a budget below what was said would make the decoder drop words unseen (measured:
   faster-whisper discards a window's unfinished segment and seeks on).

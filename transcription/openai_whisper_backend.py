@@ -18,9 +18,10 @@ from importlib import metadata
 import numpy as np
 
 from .errors import ModelNotAvailable
-from .faster_whisper_backend import COMPRESSION_RATIO_THRESHOLD, split_on_pauses
+from .faster_whisper_backend import COMPRESSION_RATIO_THRESHOLD, TEMPERATURES, split_on_pauses
 from .loops import token_budget
 from .models import InstalledModel, resolve_model
+from .numerics import PORTABLE, engines_loaded, pin_numerics
 from .options import TranscriptionOptions
 from .types import Segment, Word
 
@@ -39,10 +40,14 @@ def _whisper():  # noqa: ANN202
 
 
 @lru_cache(maxsize=2)
-def get_openai_model(model_path: str, name: str):  # -> whisper.model.Whisper
-    """Convert (once, cached on disk) and load the model once per process."""
+def get_openai_model(model_path: str, name: str, cpu_isa: str = PORTABLE):  # -> whisper.model.Whisper
+    """Convert (once, cached on disk) and load the model once per process, under the CPU
+    kernels ``cpu_isa`` names (numerics.py)."""
+    pin_numerics(cpu_isa)
     import torch
 
+    torch.use_deterministic_algorithms(True)  # an op with no deterministic CPU kernel raises rather than varies
+    engines_loaded()
     from .convert import checkpoint_for
 
     whisper = _whisper()
@@ -79,7 +84,7 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
     import torch
 
     model_info = resolve_model(options.model)
-    model = get_openai_model(str(model_info.path), model_info.name)
+    model = get_openai_model(str(model_info.path), model_info.name, options.cpu_isa)
     speech, timeline = _speech_only(audio) if options.vad else (audio, None)
     if len(speech) == 0:
         return []
@@ -93,6 +98,7 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
             word_timestamps=True,
             condition_on_previous_text=False,  # as faster-whisper: one loop does not seed the next window
             compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
+            temperature=TEMPERATURES,  # no sampling fallback: the same audio gives the same words
             fp16=False,
             verbose=None,
             sample_len=token_budget(len(audio) / SAMPLE_RATE, SAMPLE_LEN),

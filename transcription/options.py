@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import asdict, dataclass
 
+from .numerics import CPU_ISAS
+
 BACKENDS = ("faster-whisper", "openai-whisper")
 COMPUTE_TYPES = {  # per backend, on CPU; "auto" = the first
     "faster-whisper": ("int8", "int8_float32", "float32", "default"),
@@ -17,7 +19,7 @@ class TranscriptionOptions:
     """How calls are transcribed; settable from the config file (``transcription:``) and the CLI.
 
     >>> TranscriptionOptions(model="tiny.en", beam_size=5)
-    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=0, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0)
+    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=0, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0, cpu_isa='portable')
     """
 
     backend: str = "faster-whisper"
@@ -32,6 +34,7 @@ class TranscriptionOptions:
     mono_speakers: bool = True  # attribute a mono recording's turns to agent and customer (transcription/speakers.py)
     window_seconds: int = 120  # the most audio transcribed at once, cut in a pause: bounds memory on long calls (transcription/windows.py)
     batch_size: int = 0  # faster-whisper: decode this many speech chunks at once (its batched pipeline); 0 = one 30 s window after another
+    cpu_isa: str = "portable"  # the CPU kernels every machine decodes with (transcription/numerics.py): portable = AVX2 (x86-64) / NEON (ARM64)
 
     def __post_init__(self) -> None:
         _verify_options(self)
@@ -88,5 +91,7 @@ def _verify_options(o: TranscriptionOptions) -> None:
         raise ValueError("batch_size is a faster-whisper option; set it to 0 for openai-whisper")
     if o.batch_size and not o.vad:
         raise ValueError("batch_size needs vad: true (the batches are the speech chunks the VAD finds)")
+    if o.cpu_isa not in CPU_ISAS:
+        raise ValueError(f"cpu_isa {o.cpu_isa!r} is not known; use one of {', '.join(CPU_ISAS)}")
     if not o.model:
         raise ValueError("model must be a model name such as 'tiny.en' or a local model folder")

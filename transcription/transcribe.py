@@ -17,6 +17,7 @@ from . import faster_whisper_backend
 from .loops import cover_speech, mark_loops
 from .models import resolve_model
 from .options import TranscriptionOptions
+from .provenance import asr_provenance
 from .speakers import label_turns, split_turns, turn_prints
 from .types import Segment, Transcript
 from .windows import UNKNOWN, ChannelScan, channel_windows, scan_call
@@ -65,6 +66,7 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> 
         backend=options.backend,
         model=backend_for(options).engine_version(resolve_model(options.model)),
         channels=tuple(scan.speaker for scan in scans),
+        provenance=asr_provenance(options),
     )
 
 

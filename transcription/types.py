@@ -48,3 +48,4 @@ class Transcript:
     backend: str
     model: str
     channels: tuple[str, ...] = ()  # the speaker of each channel (global channel index)
+    provenance: dict = field(default_factory=dict, compare=False)  # CPU kernels, libraries, model SHA-256 (provenance.py)

@@ -1,21 +1,18 @@
 """Phrase evaluators: what a speaker said, and when (greeting in the first 15 s, closing in the
-last 30 s), matched by patterns on the redacted text."""
+last 30 s), matched on the redacted text the way ASR gets words wrong (redaction/phrases.py):
+a wording within one error in four counts, and says which words differed; a near miss is
+reported as uncertain (a person decides), never silently counted either way."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
+from dataclasses import dataclass
 
 from redaction import RedactedSegment, RedactedTranscript
+from redaction.phrases import PhraseMatch, match_phrase
 
 from ..context import CallContext
 from ..rubric import ForbiddenPhraseMethod, PhraseMethod
 from ..types import QUOTE_CHARS, Evidence, Outcome
-
-
-@lru_cache(maxsize=512)
-def _compile(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern, re.I)
 
 
 def evidence_of(seg: RedactedSegment) -> Evidence:
@@ -33,27 +30,55 @@ def segments_in_window(method: PhraseMethod, transcript: RedactedTranscript) -> 
     return segs
 
 
+@dataclass(frozen=True)
+class Hit:
+    segment: RedactedSegment
+    match: PhraseMatch
+
+
+def phrase_hits(method: PhraseMethod | ForbiddenPhraseMethod, segments: list[RedactedSegment]) -> tuple[list[Hit], list[Hit]]:
+    """(matches, near misses): per segment, the best match of any of the method's patterns."""
+    exact = method.match == "exact"
+    matched, near = [], []
+    for seg in segments:
+        found = [m for m in (match_phrase(p, seg.text, exact=exact) for p in method.patterns) if m is not None]
+        if not found:
+            continue
+        best = min(found, key=lambda m: (not m.matched, m.distance))
+        (matched if best.matched else near).append(Hit(seg, best))
+    return matched, near
+
+
 def find_phrases(method: PhraseMethod, transcript: RedactedTranscript) -> list[RedactedSegment]:
-    """Segments in the window that match any of the patterns."""
-    patterns = [_compile(p) for p in method.patterns]
-    return [s for s in segments_in_window(method, transcript) if any(p.search(s.text) for p in patterns)]
+    """Segments in the window in which one of the patterns was said (within the error budget)."""
+    return [h.segment for h in phrase_hits(method, segments_in_window(method, transcript))[0]]
 
 
 def evaluate_phrase(method: PhraseMethod, ctx: CallContext) -> Outcome:
     window = segments_in_window(method, ctx.transcript)
-    hits = find_phrases(method, ctx.transcript)
+    hits, near = phrase_hits(method, window)
     where = _describe_window(method)
     if len(hits) >= method.min_matches:
-        return Outcome("yes", 0.9, tuple(evidence_of(s) for s in hits[:3]), f"said {where}")
+        exact = all(h.match.exact for h in hits)
+        how = "; ".join(dict.fromkeys(h.match.describe() for h in hits[:3]))
+        return Outcome("yes", 0.9 if exact else 0.75, tuple(evidence_of(h.segment) for h in hits[:3]), f"said {where}: {how}")
+    if near:  # something close was said: ASR may have garbled it, or it was not said; a person decides
+        how = "; ".join(dict.fromkeys(h.match.describe() for h in near[:3]))
+        evidence = tuple(evidence_of(h.segment) for h in (hits + near)[:3])
+        return Outcome("no", 0.4, evidence, f"uncertain: nearly said {where} ({how}); listen to decide", uncertain=True)
     # Show what was said instead, so a coach sees the gap.
     return Outcome("no", 0.8 if window else 0.6, tuple(evidence_of(s) for s in window[:2]), f"not said {where}")
 
 
 def evaluate_forbidden_phrase(method: ForbiddenPhraseMethod, ctx: CallContext) -> Outcome:
-    as_phrase = PhraseMethod(type="phrase", speaker=method.speaker, patterns=method.patterns)
-    hits = find_phrases(as_phrase, ctx.transcript)
-    if hits:
-        return Outcome("no", 0.9, tuple(evidence_of(s) for s in hits[:3]), f"{method.speaker} said a forbidden phrase")
+    as_phrase = PhraseMethod(type="phrase", speaker=method.speaker, patterns=method.patterns, match=method.match)
+    hits, _near = phrase_hits(as_phrase, segments_in_window(as_phrase, ctx.transcript))
+    exact = [h for h in hits if h.match.exact]
+    if exact:
+        return Outcome("no", 0.9, tuple(evidence_of(h.segment) for h in exact[:3]), f"{method.speaker} said a forbidden phrase: {exact[0].match.describe()}")
+    if hits:  # a forbidden phrase only if ASR garbled it: a person decides
+        how = "; ".join(dict.fromkeys(h.match.describe() for h in hits[:3]))
+        return Outcome("yes", 0.4, tuple(evidence_of(h.segment) for h in hits[:3]), f"uncertain: {method.speaker} said something close to a forbidden phrase ({how}); listen to decide", uncertain=True)
     return Outcome("yes", 0.8, (), f"no forbidden phrase said by the {method.speaker}")
 
 

@@ -52,8 +52,34 @@ def batch(tmp_path_factory):
     first = callaudit(home, tmp, "-v", "run", "--inbox", str(inbox))  # verbose: Prefect's INFO logs reach its database, which the leak test searches
     after_first = sorted(p.name for p in inbox.iterdir())
     second = callaudit(home, tmp, "run", "--inbox", str(inbox))
+    # the README's demo: the samples alone, in a home of its own
+    demo_inbox = root / "demo-inbox"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "samples", demo_inbox, ignore=shutil.ignore_patterns("licenses"))
+    demo = callaudit(root / "demo-home", tmp, "run", "--inbox", str(demo_inbox))
     return {"home": home, "tmp": tmp, "first": first, "second": second, "store": AuditStore(f"sqlite:///{home / 'store.db'}"),
-            "inbox_before": before, "inbox_after_first": after_first}  # fmt: skip
+            "inbox_before": before, "inbox_after_first": after_first, "demo": demo, "demo_home": root / "demo-home"}  # fmt: skip
+
+
+def normalised_batch_output(text: str) -> str:
+    """A batch's table and summary line, with what differs from run to run (run id, wall time,
+    workers, folders) replaced."""
+    start = text.index("Batch ")
+    end = text.index("\n", text.index("stored ", start))
+    out = text[start:end]
+    out = re.sub(r"^Batch \S+", "Batch <run>", out, flags=re.M)
+    out = re.sub(r" in \d\d:\d\d\.\d \(\d+ workers", " in <time> (<n> workers", out)
+    out = re.sub(r"; inbox .*$", "; inbox <inbox>", out, flags=re.M)
+    return "\n".join(line.rstrip() for line in out.splitlines())
+
+
+def test_the_readme_shows_what_the_demo_prints(batch):
+    """The README's demo table is what `callaudit run` prints for the samples (docs cannot drift)."""
+    demo = batch["demo"]
+    assert demo.returncode == 0, demo.stderr[-3000:]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = re.search(r"<!-- demo-output -->\n```\n(.*?)```", readme, re.S)
+    assert block, "README.md: the demo's output block (after <!-- demo-output -->) is missing"
+    assert normalised_batch_output(block.group(1)) == normalised_batch_output(demo.stdout), demo.stdout
 
 
 def test_batch_exit_code_says_some_calls_failed(batch):
@@ -172,13 +198,17 @@ def test_calibration_promotes_and_flags_criteria_below_target(batch):
     grades = Path(__file__).resolve().parents[1] / "data" / "calibration_grades.csv"
     out = callaudit(home, tmp, "calibrate", "--rubric", "core-contact-centre", "--grades", str(grades), "--as", "qa.lead", "--out", str(home / "cal"))
     assert out.returncode == 0, out.stderr[-3000:]
-    assert re.search(r"empathy +kappa \+0\.62 -> \+0\.62 .*BELOW TARGET", out.stdout), out.stdout
+    # which criteria fall short depends on what the decoder heard; that they are reported, flagged
+    # and shown as such does not
+    below = set(re.findall(r"^(\w+) +kappa [-+]?[\d.]+ -> [-+]?[\d.]+ \(held out; target [\d.]+\) BELOW TARGET", out.stdout, re.M))
+    assert re.search(r"^greeting +kappa [-+][\d.]+ -> [-+][\d.]+ \(held out; target 0.7\)", out.stdout, re.M), out.stdout
+    assert below and "no_card_read_back" not in below, out.stdout  # the critical criteria meet their target
     assert "verdict: promote" in out.stdout and (home / "rubrics" / "core-contact-centre.v3.yaml").is_file()
     assert (home / "cal" / "calibration.html").read_text().count("data:image/png;base64") == 2
     import pandas as pd
 
     stats = pd.read_csv(home / "cal" / "calibration.csv").set_index("criterion")
-    assert stats.loc["greeting", "kappa_after_held_out"] == 1.0 and not stats.loc["empathy", "meets_target"]
+    assert set(stats.index[~stats["meets_target"].astype(bool)]) == below
     with store.session() as s:
         run = s.scalars(select(CalibrationRunRecord)).one()
     assert (run.verdict, run.rubric_version, run.promoted_version, run.calls, run.graders) == ("promote", 2, 3, 5, 3)
@@ -194,7 +224,8 @@ def test_calibration_promotes_and_flags_criteria_below_target(batch):
     assert exported.returncode == 0
     criteria = pd.read_json(home / "exports" / "cal" / "criteria.json")
     latest = criteria[criteria["score_id"] == criteria["score_id"].max()].set_index("criterion_id")
-    assert bool(latest.loc["empathy", "needs_review"]) and not bool(latest.loc["greeting", "needs_review"])
+    flagged = set(latest.index[latest["needs_review"].astype(bool)])
+    assert below <= flagged and "no_card_read_back" not in flagged
     refused = callaudit(home, tmp, "calibrate", "--rubric", "core-contact-centre", "--grades", str(grades), "--as", "coach.billing")
     assert refused.returncode == 2
     batch["extra_output"] = batch.get("extra_output", "") + out.stdout + shown.stdout
@@ -273,7 +304,7 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
 def test_no_planted_value_leaks_anywhere(batch, planted):
     outputs = {
         f"{name} {stream}": getattr(batch[name], stream)
-        for name in ("first", "second")
+        for name in ("first", "second", "demo")
         for stream in ("stdout", "stderr")
     }
     outputs["show output"] = batch.get("extra_output", "")
@@ -281,5 +312,5 @@ def test_no_planted_value_leaks_anywhere(batch, planted):
 
     prefect_db = batch["home"] / "prefect" / "prefect.db"
     assert sqlite3.connect(prefect_db).execute("select count(*) from log").fetchone()[0] > 0  # the logs are there to search
-    leaks = find_leaks(batch["home"], planted, outputs) + find_leaks(batch["tmp"], planted)
+    leaks = find_leaks(batch["home"], planted, outputs) + find_leaks(batch["tmp"], planted) + find_leaks(batch["demo_home"], planted)
     assert leaks == []

@@ -30,29 +30,40 @@ def test_no_planted_value_survives_in_text(redacted_samples, planted):
             assert name.lower() not in text.lower(), f"a customer's surname left in {call_id}"
 
 
-def test_payment_call_has_each_kind_of_card_data(redacted_samples):
+def test_payment_call_has_each_kind_of_card_data():
+    """On the call's script (known words): each value redacted with its own type."""
+    from tests.scripted import scripted_transcript
+
+    for garbled in (False, True):
+        r = redact_transcript(scripted_transcript("payment_northwind", garbled))
+        text = all_text(r)
+        for placeholder in ("[CREDIT_CARD]", "[CVV]", "[CARD_EXPIRY]", "[DATE_OF_BIRTH]"):
+            assert placeholder in text
+        assert r.findings == ()  # a good agent: nothing read back ("the payment of $100 and $20" is money)
+        assert "$100 and $20" in text if garbled else "one hundred and twenty dollars" in text
+
+
+def test_decoded_payment_call_keeps_no_card_data_and_finds_no_read_back(redacted_samples, planted):
+    """On the decoded recording, whatever words the decoder chose: the card number is redacted
+    as a card, the customer's every number while card data was asked for is redacted (as its
+    type, or as an unclassified number where ASR garbled it), and the agent is not accused."""
     r = redacted_samples["NW-20261121-0001"]
-    text = all_text(r)
-    for placeholder in ("[CREDIT_CARD]", "[CVV]", "[CARD_EXPIRY]", "[DATE_OF_BIRTH]"):
-        assert placeholder in text
-    assert r.findings == ()  # a good agent: nothing read back
-    customer_card = [e for e in r.entities if e.entity_type == "CREDIT_CARD"][0]
-    assert customer_card.speaker == CUSTOMER and customer_card.end > customer_card.start
-
-
-def test_agent_reading_card_data_back_is_a_finding(redacted_samples):
-    r = redacted_samples["NW-20261121-0003"]
-    assert {f.kind for f in r.findings} == {"PCI_READ_BACK"}
-    assert all(f.speaker == AGENT for f in r.findings)
-    assert any(f.entity_type == "CVV" for f in r.findings)
+    card = [e for e in r.entities if e.entity_type == "CREDIT_CARD"]
+    assert card and all(e.speaker == CUSTOMER and e.end > e.start for e in card)
+    windows = [(e.start, e.end) for e in r.entities if e.entity_type in ("PAYMENT_PHASE", "IDENTITY_PHASE")]
+    for seg in r.segments:
+        if seg.speaker == CUSTOMER and any(a <= seg.start <= b for a, b in windows):
+            assert not re.search(r"\d", seg.text), seg.text  # no digit left in an answer to a card-data question
+    assert not [f for f in r.findings if f.kind == "PCI_READ_BACK"]
 
 
 def test_payment_window_covers_the_customer_answers(redacted_samples):
-    r = redacted_samples["NW-20261121-0001"]
-    windows = [e for e in r.entities if e.entity_type == "PAYMENT_WINDOW"]
-    assert len(windows) == 1
-    card_data = [e for e in r.entities if e.entity_type in ("CREDIT_CARD", "CVV", "CARD_EXPIRY")]
-    assert all(windows[0].start <= e.start and e.end <= windows[0].end for e in card_data)
+    for call_id in ("NW-20261121-0001", "WB-20261121-0104"):
+        r = redacted_samples[call_id]
+        windows = [e for e in r.entities if e.entity_type in ("PAYMENT_PHASE", "IDENTITY_PHASE")]
+        assert windows, call_id
+        card_data = [e for e in r.entities if e.entity_type in ("CREDIT_CARD", "CVV", "CARD_EXPIRY") and e.speaker == CUSTOMER]
+        assert card_data and all(any(w.start <= e.start and e.end <= w.end for w in windows) for e in card_data), call_id
 
 
 def test_entity_records_hold_no_values(redacted_samples):
@@ -107,35 +118,54 @@ def test_misheard_digits_inside_a_card_number_do_not_split_it():
     assert r.segments[1].text == "The card number is [CREDIT_CARD]."
 
 
-def test_customer_numbers_in_a_payment_window_are_redacted_whatever_their_form():
+def test_customer_numbers_in_a_payment_phase_are_redacted_whatever_their_form():
     t = _transcript(
         (CUSTOMER, "I owe 15 dollars", 0.0),
         (AGENT, "and the expiry date on the card", 5.0),
         (CUSTOMER, "It is 5.11, 29", 8.0),
-        (AGENT, "thank you, is there anything else I can help you with today", 12.0),
-        (CUSTOMER, "I have 2 dogs", 20.0),
+        (AGENT, "thank you, the payment has been taken", 12.0),
+        (CUSTOMER, "lovely, thanks", 16.0),
+        (AGENT, "is there anything else I can help you with today", 19.0),
+        (CUSTOMER, "I have 2 dogs, can I add them to the policy", 23.0),
     )
     r = redact_transcript(t)
     assert r.segments[2].text == "It is [UNCLASSIFIED_NUMBER]"
-    assert "15" in r.segments[0].text and "2 dogs" in r.segments[4].text  # outside the window: kept
+    assert "15" in r.segments[0].text and "2 dogs" in r.segments[6].text  # outside the phase: kept
+    assert [(e.start, e.end) for e in r.entities if e.entity_type == "PAYMENT_PHASE"] == [(5.0, 16.0)]
 
 
-def test_a_garbled_request_for_more_card_data_keeps_the_payment_window_open():
+def test_a_phase_stays_open_while_the_customer_says_numbers_and_words_that_may_be_numbers():
+    """"It is free-18" is 318 as tiny.en wrote it, after a request split over two segments."""
+    t = _transcript(
+        (AGENT, "And the free digit security", 0.0),
+        (AGENT, "code on the Mac.", 2.0),
+        (CUSTOMER, "It is free-18.", 4.0),
+        (AGENT, "Thank you. I have set up your payment plan on the first of each month.", 7.0),
+        (CUSTOMER, "No, that is all, thank you", 12.0),
+    )
+    r = redact_transcript(t)
+    assert r.segments[2].text == "It is [UNCLASSIFIED_NUMBER]."
+    assert [(e.start, e.end) for e in r.entities if e.entity_type == "PAYMENT_PHASE"] == [(0.0, 12.0)]
+
+
+def test_a_garbled_request_for_more_card_data_keeps_the_payment_phase_open():
     """tiny.en heard "and the expiry date" as "and the primary date": no expiry context, but the
-    agent is still asking, so the customer's answer stays in the window, in text and audio."""
+    agent is still asking, so the customer's answer stays in the phase, in text and audio."""
     t = _transcript(
         (AGENT, "please read me the card number", 0.0),
         (CUSTOMER, "4916 3385 0608 2832", 3.0),
         (AGENT, "Thank you and the primary date.", 6.0),
         (CUSTOMER, "It is 5.11, 29.", 9.0),
         (AGENT, "Thank you. I have set up your payment plan for the first of the month.", 12.0),
-        (CUSTOMER, "I have 2 dogs", 20.0),
+        (CUSTOMER, "Great, thanks", 18.0),
+        (AGENT, "Anything else?", 20.0),
+        (CUSTOMER, "I have 2 dogs", 22.0),
     )
     r = redact_transcript(t)
     assert r.segments[3].text == "It is [UNCLASSIFIED_NUMBER]."
-    assert "2 dogs" in r.segments[5].text  # the conversation moved on: kept
-    windows = [(e.start, e.end) for e in r.entities if e.entity_type == "PAYMENT_WINDOW"]
-    assert windows == [(0.0, 12.0)]
+    assert "2 dogs" in r.segments[7].text  # the payment was confirmed and the conversation moved on: kept
+    windows = [(e.start, e.end) for e in r.entities if e.entity_type in ("PAYMENT_PHASE", "IDENTITY_PHASE")]
+    assert windows == [(0.0, 18.0)]
 
 
 def test_a_name_heard_once_is_redacted_wherever_it_is_said():
