@@ -21,7 +21,10 @@ from sqlalchemy import select
 from .access import Action, Origin, User, check_access
 from .chain import canonical_json
 from .errors import AuditStoreError, ChainBroken
-from .schema import AccessLogRecord, CallRecord, ContentRecord, EntityRecord, FindingRecord, OriginalRecord, QuarantineRecord, ScoreRecord, TombstoneRecord
+from .schema import (
+    AccessLogRecord, CallRecord, ContentRecord, EntityRecord, FindingRecord, OriginalRecord, QuarantineRecord, ScoreRecord, TombstoneRecord,
+    TranscriptRecord,
+)  # fmt: skip
 from .store import AuditStore, utc_now
 
 FORMATS = ("csv", "parquet", "json")
@@ -126,7 +129,9 @@ def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame
         access = list(s.scalars(select(AccessLogRecord).where(AccessLogRecord.at >= since, AccessLogRecord.at < until).order_by(AccessLogRecord.id)))
         tombstones = list(s.scalars(select(TombstoneRecord).where(TombstoneRecord.purged_at >= since, TombstoneRecord.purged_at < until).order_by(TombstoneRecord.id)))
         originals = list(s.scalars(select(OriginalRecord).where(OriginalRecord.at >= since, OriginalRecord.at < until).order_by(OriginalRecord.id)))
-        bodies = {c.sha256: json.loads(c.body) for c in s.scalars(select(ContentRecord).where(ContentRecord.sha256.in_([x.content_sha256 for x in scores])))}
+        transcripts = list(s.scalars(select(TranscriptRecord).where(TranscriptRecord.call_id.in_(ids)).order_by(TranscriptRecord.id)))
+        wanted = [x.content_sha256 for x in scores] + [t.content_sha256 for t in transcripts]
+        bodies = {c.sha256: json.loads(c.body) for c in s.scalars(select(ContentRecord).where(ContentRecord.sha256.in_(wanted)))}
 
     superseded = {x.supersedes for x in scores if x.supersedes}
     criteria_rows = []
@@ -141,6 +146,15 @@ def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame
                 "confidence": c["confidence"], "explanation": c["explanation"],
                 "evidence_start": first["start"] if first else None, "evidence_quote": first["quote"] if first else None,
             })  # fmt: skip
+    verification_rows = []
+    for t in transcripts:
+        check = (bodies.get(t.content_sha256) or {}).get("verification") or {}
+        leaks = check.get("leaks", [])
+        verification_rows.append({
+            "call_id": t.call_id, "outcome": check.get("outcome", "not recorded"), "decoder": check.get("decoder"),
+            "rounds": check.get("rounds"), "spans_re_redacted": len(leaks),
+            "types_re_redacted": ", ".join(sorted({leak["entity_type"] for leak in leaks})), "seconds_heard": check.get("heard_seconds"),
+        })  # fmt: skip
     by_call = {c.call_id: c for c in calls}
     counts = pd.DataFrame([{"call_id": e.call_id, "entity_type": e.entity_type} for e in entities], columns=["call_id", "entity_type"])
     summary = counts.pivot_table(index="call_id", columns="entity_type", aggfunc="size", fill_value=0).reset_index() if len(counts) else pd.DataFrame({"call_id": ids})
@@ -154,6 +168,7 @@ def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame
             team=lambda df: [by_call[c].team for c in df["call_id"]] if len(df) else []
         ),
         "redaction_summary": summary,
+        "verification": pd.DataFrame(verification_rows, columns=["call_id", "outcome", "decoder", "rounds", "spans_re_redacted", "types_re_redacted", "seconds_heard"]),
         "quarantine": _frame(quarantine, ["created_at", "source", "error_type", "reason", "audio_sha256", "run_id", "id"]),
         "access_log": _frame(access, ["at", "actor", "role", "action", "object_type", "object_id", "outcome", "purpose", "host", "process", "correlation_id", "detail", "id"]),
         "tombstones": _frame(tombstones, ["purged_at", "kind", "call_id", "target_sha256", "reason", "actor", "id"]),
@@ -221,4 +236,6 @@ def render_audit_report(period: str, tables: dict[str, pd.DataFrame], chain: dic
         redaction_plot=inline_plot(draw, size=(8, 0.4 + 0.35 * max(1, len(redactions)))) if redactions else "",
         violations=sorted(violations.items(), key=lambda kv: -sum(kv[1].values())), teams=teams,
         quarantine=quarantine.to_dict("records"), access=access_summary, files=sorted(file_hashes.items()),
+        verification=sorted(tables["verification"]["outcome"].value_counts().items()) if len(tables["verification"]) else [],
+        re_redacted=tables["verification"][tables["verification"]["spans_re_redacted"] > 0].to_dict("records") if len(tables["verification"]) else [],
     )  # fmt: skip

@@ -211,6 +211,12 @@ class AuditStore:
             q = select(OriginalRecord).order_by(OriginalRecord.id)
             return list(s.scalars(q.where(OriginalRecord.call_id == call_id) if call_id else q))
 
+    def original_of(self, source_sha256: str) -> OriginalRecord | None:
+        """The latest record of a stored call's original file with this SHA-256 (its fate was
+        recorded; a file still in the inbox with it is left over from an interrupted disposal)."""
+        with self.session() as s:
+            return s.scalars(select(OriginalRecord).where(OriginalRecord.source_sha256 == source_sha256).order_by(OriginalRecord.id.desc())).first()
+
     def batch_runs(self, limit: int = 20, run_id: str | None = None) -> list[BatchRunRecord]:
         """The latest batch runs, newest first (or the run(s) with this id or id prefix)."""
         with self.session() as s:

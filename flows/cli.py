@@ -56,6 +56,7 @@ def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
         _prepare_environment(data, verbose)
         config = data.load_config()
         pin_numerics(config.transcription.cpu_isa)  # the config decides, whatever the environment says
+        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", str(config.batch.prefect_start_timeout))
         ctx.obj = (data, config)
     except (ConfigError, OSError) as e:
         raise CliError(str(e)) from None
@@ -97,6 +98,14 @@ def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend:
             summary = run_batch(str(data.root), str(inbox) if inbox else None, transcription=asr, workers=workers, **runner)
         except (FileNotFoundError, BatchAlreadyRunning) as e:
             raise CliError(str(e)) from None
+        except RuntimeError as e:
+            if "ephemeral Prefect API server" not in str(e):
+                raise
+            raise CliError(
+                f"Prefect's temporary API server did not start within {os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS']} s "
+                f"(a busy machine?); nothing was processed. Run again, raise batch.prefect_start_timeout in {data.config_path}, "
+                f"or point PREFECT_API_URL at a running Prefect server"
+            ) from None
         finally:
             PROGRESS_LISTENERS.remove(listener)
     print_summary(summary)
@@ -206,6 +215,7 @@ def serve(obj, cron: str | None, port: int) -> None:  # noqa: ANN001
     try:
         with prefect_server(data, port) as api_url:
             click.echo(f"Prefect API {api_url}; nightly batch on '{cron or config.schedule.cron}' ({config.schedule.timezone or 'local time'})")
+            click.echo(f"UI: {api_url.removesuffix('/api')}  Run it now: PREFECT_API_URL={api_url} .venv/bin/prefect deployment run 'nightly-batch/nightly'")
             serve_nightly(data, config, cron=cron)
     except ServerError as e:
         raise CliError(str(e)) from None

@@ -47,6 +47,7 @@ class TranscriptionConfig(_Options):
     window_seconds: int = 120
     batch_size: int = 0
     cpu_isa: str = "portable"
+    vocabulary: list[str] = Field(default_factory=list)
 
 
 class RedactionConfig(_Options):
@@ -55,9 +56,14 @@ class RedactionConfig(_Options):
     score_threshold: float = 0.35
     audio_padding: float = 0.15
     payment_window: bool = True
-    max_payment_window: float = 90.0
+    max_payment_window: float = 60.0
     spacy_model: str | None = None
     allow_words: list[str] = Field(default_factory=list)
+    verify: bool = True
+    verify_model: str = "auto"
+    verify_beam_size: int = 1
+    verify_rounds: int = 3
+    languages: list[str] = Field(default_factory=lambda: ["en"])
 
 
 class BatchConfig(_Options):
@@ -66,6 +72,9 @@ class BatchConfig(_Options):
     dask_address: str | None = None  # tcp://scheduler:8786; None with task_runner dask = a LocalCluster here
     retries: int = Field(default=3, ge=0, le=10)  # transient failures only (store busy, connection lost)
     retry_delay: float = Field(default=10.0, ge=0)  # seconds before the first retry; doubles each time
+    # seconds Prefect's temporary API server may take to start (every `callaudit run` without
+    # PREFECT_API_URL starts one; on a loaded 2-core machine Prefect's own 20 s was not enough)
+    prefect_start_timeout: int = Field(default=180, ge=10, le=3600)
 
     def worker_count(self) -> int:
         return self.workers or os.cpu_count() or 1

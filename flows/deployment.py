@@ -48,9 +48,15 @@ def prefect_server(home: Home, port: int) -> Iterator[str]:
         return
     log_path = home.root / "prefect-server.log"
     with open(log_path, "ab") as log:
+        # The UI asks the server at PREFECT_UI_API_URL; unset, it asks port 4200 whatever port the
+        # server listens on ("Can't connect to Server API at http://127.0.0.1:4200/api").
+        env = {**os.environ, "PREFECT_API_URL": "", "PREFECT_UI_API_URL": api_url}
+        # In a session of its own: Prefect's runner stops a cancelled flow run by signalling its
+        # process group, which would take the server down with it. It still dies with this
+        # process, even a killed one (Linux's parent-death signal).
         server = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PREFECT_API_URL": ""},
+            stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True, preexec_fn=die_with_parent,
         )  # fmt: skip
     try:
         deadline = time.monotonic() + SERVER_START_TIMEOUT
@@ -68,19 +74,40 @@ def prefect_server(home: Home, port: int) -> Iterator[str]:
             server.kill()
 
 
-def serve_nightly(home: Home, config: Config, cron: str | None = None) -> None:
-    """Register the nightly batch with its schedule and serve it until interrupted.
+def die_with_parent() -> None:
+    """In a child, before it runs: be sent SIGTERM when the parent dies (Linux; elsewhere nothing)."""
+    import ctypes
+    import signal
 
-    The schedule's time zone is the config's, or this machine's local zone.
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def serve_nightly(home: Home, config: Config, cron: str | None = None) -> None:
+    """Register the nightly batch with its schedule and serve it until SIGTERM or Ctrl-C.
+
+    The schedule's time zone is the config's, or this machine's local zone. On a signal the
+    runner stops polling and cancels a run in progress (its calls not yet committed are
+    processed by the next run; originals are only touched after a commit), then returns.
+    (``Flow.serve`` installs a SIGTERM handler that never awaits the runner's stop and waits
+    for a run in progress to end, which with calls to transcribe can be many minutes.)
     """
+    import asyncio
+    import signal
+
     import tzlocal
     from prefect.flows import EntrypointType
+    from prefect.runner import Runner
     from prefect.schedules import Cron
 
     from .nightly import nightly_batch
 
     timezone = config.schedule.timezone or tzlocal.get_localzone_name()
-    nightly_batch.serve(
+    runner = Runner(name=DEPLOYMENT_NAME, pause_on_shutdown=False)
+    runner.add_flow(
+        nightly_batch,
         name=DEPLOYMENT_NAME,
         schedules=[Cron(cron or config.schedule.cron, timezone=timezone)],
         parameters={"home": str(home.root)},
@@ -88,3 +115,38 @@ def serve_nightly(home: Home, config: Config, cron: str | None = None) -> None:
         tags=["callaudit"],
         entrypoint_type=EntrypointType.MODULE_PATH,  # runs import flows.nightly, so package imports work
     )
+
+    async def serve() -> None:
+        loop = asyncio.get_running_loop()
+
+        def stop(*_args: object) -> None:
+            end_runs_in_progress()  # first: the runner would wait for them
+            loop.call_soon_threadsafe(lambda: loop.create_task(runner.astop()) if runner.started else None)
+
+        runner.handle_sigterm = stop  # type: ignore[method-assign] - Runner.start installs it for SIGTERM
+        signal.signal(signal.SIGINT, stop)
+        await runner.start()
+
+    # a flow run stopped mid-call leaves a semaphore its resource tracker then warns about
+    os.environ.setdefault("PYTHONWARNINGS", "ignore::UserWarning:multiprocessing.resource_tracker")
+    try:
+        asyncio.run(serve())
+    finally:
+        end_runs_in_progress()
+
+
+def end_runs_in_progress(grace: float = 5.0) -> None:
+    """Stop the flow runs this process started (Prefect runs each in a child process): SIGTERM,
+    then SIGKILL after ``grace`` seconds. A call not yet committed is rolled back (one transaction
+    per call) and processed by the next run; its original is untouched."""
+    import multiprocessing
+
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    deadline = time.monotonic() + grace
+    for child in children:
+        child.join(max(0.0, deadline - time.monotonic()))
+        if child.is_alive():
+            child.kill()
+            child.join(5)

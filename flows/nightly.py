@@ -19,7 +19,7 @@ import os
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
@@ -205,6 +205,12 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
             finish(bad.path.name, CallOutcome(bad.path.name, None, "quarantined", reason=bad.reason, error_type="NotAudio"))
         todo = []
         for call in calls:
+            leftover = _leftover_original(call, store)
+            if leftover is not None:  # a leg of a stored call whose disposal a crash interrupted
+                outcome = CallOutcome(call.name, leftover.call_id, "skipped", reason=f"left over from the stored call {leftover.call_id}; {PAST[config.originals.policy]} now")
+                _dispose(_with_its_sidecar(call, leftover.call_id, store), store, data, config.originals, run_id, outcome)
+                finish(call.name, outcome)
+                continue
             existing = store.processed_call(call.audio_sha256)
             if existing is None:
                 todo.append(call)
@@ -216,6 +222,7 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
             finish(call.name, outcome)
 
         transcription = _transcription_options(config, settings)
+        transcription = replace(transcription, vocabulary=(*transcription.vocabulary, *rubric.vocabulary))  # the rubric's names too
         call_task = process_call_task.with_options(retries=settings.retries, retry_delay_seconds=exponential_backoff(settings.retry_delay), retry_jitter_factor=0.2)
         redaction = config.redaction_options()
         with task_runner_for(settings, config.transcription.cpu_isa) if todo else nullcontext() as runner:
@@ -240,6 +247,32 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
     _publish_artifact(summary, record)
     logger.info("batch done: %s", summary.counts())
     return summary
+
+
+def _leftover_original(call: Call, store: AuditStore):  # noqa: ANN202 - OriginalRecord | None
+    """The original record of a stored call, when every recording of ``call`` was recorded as
+    one of its originals (its disposal was interrupted: e.g. one leg of a pair deleted, the
+    other not yet), else None."""
+    from transcription.calls import sha256_file
+
+    rows = [store.original_of(sha256_file(s.path)) for s in call.sources]
+    if rows and all(r is not None for r in rows) and len({r.call_id for r in rows}) == 1:
+        return rows[0]
+    return None
+
+
+def _with_its_sidecar(call: Call, call_id: str, store: AuditStore) -> Call:
+    """``call`` as the leftover of the stored call ``call_id``, with the pair's sidecar if that
+    is a recorded original of it too (a lone leg is discovered without its pair's sidecar)."""
+    from transcription.calls import _pair_stem, sha256_file
+
+    sidecar = call.metadata_path
+    for source in call.sources:
+        candidate = source.path.with_name(f"{_pair_stem(source.path)}.json")
+        if sidecar is None and candidate.is_file():
+            row = store.original_of(sha256_file(candidate))
+            sidecar = candidate if row is not None and row.call_id == call_id else None
+    return replace(call, call_id=call_id, metadata_path=sidecar)
 
 
 def _dispose(call: Call, store: AuditStore, home: Home, originals: OriginalsConfig, run_id: str | None, outcome: CallOutcome) -> None:

@@ -36,14 +36,17 @@ def dispose_originals(call: Call, store: AuditStore, policy: str, vault_dir: Pat
     action = {"delete": "deleted", "vault": "vaulted", "keep": "kept"}[policy]
     expires = (datetime.now(timezone.utc) + timedelta(days=vault_days)).isoformat(timespec="seconds") if policy == "vault" else None
     recorded = {(o.source_sha256, o.action) for o in store.originals(call.call_id)}
-    for path in files:
-        if not path.exists():
-            continue
-        digest = sha256_file(path)
+    present = [(path, sha256_file(path)) for path in files if path.exists()]
+    # Every file's fate is recorded before any is carried out: a crash between two deletions (one
+    # leg of a pair gone, the other still there) leaves files the next run knows by their SHA-256
+    # as originals of a stored call (``original_of``), never as a new call.
+    for path, digest in present:
         target = vault_dir / call.call_id / path.name if policy == "vault" else None
-        if (digest, action) not in recorded:  # recorded first: a crash after this finishes the job next run
+        if (digest, action) not in recorded:
             store.append_original(call_id=call.call_id, source=path.name, source_sha256=digest, action=action,
                                   vault_path=str(target) if target else None, expires_at=expires, run_id=run_id)  # fmt: skip
+    for path, _digest in present:
+        target = vault_dir / call.call_id / path.name if policy == "vault" else None
         if policy == "vault":
             target.parent.mkdir(parents=True, exist_ok=True)
             os.chmod(vault_dir, 0o700)

@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from audit_store import AlreadyStored, AuditStore
-from redaction import RedactedTranscript, RedactionOptions, redact_audio, redact_transcript
+from redaction import RedactedTranscript, RedactionOptions, VerificationFailed, redact_and_verify
 from scoring import Rubric, score_call
 from transcription import BadAudio, BadMetadata, Call, ModelNotAvailable, NumericsError, TranscriptionOptions, transcribe_call
 
-SAFE_ERRORS = (BadAudio, BadMetadata, ModelNotAvailable, NumericsError)  # our messages: file names and reasons only
-STAGES = ("transcribe", "redact", "redact_audio", "score", "store")  # CallOutcome.seconds keys, in order
+SAFE_ERRORS = (BadAudio, BadMetadata, ModelNotAvailable, NumericsError, VerificationFailed)  # our messages: file names and reasons only
+STAGES = ("transcribe", "redact", "verify", "score", "store")  # CallOutcome.seconds keys, in order
 TRANSIENT_MESSAGES = ("database is locked", "database is busy", "could not connect", "connection refused", "server closed the connection",
                       "connection reset", "terminating connection", "timeout", "timed out")  # fmt: skip
 
@@ -77,6 +77,7 @@ class CallOutcome:
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
     audio_seconds: float = 0.0
     attempts: int = 1
+    audio_check: str | None = None  # the verification of the redacted audio: "clean", "re-redacted 2", "not verified"
 
 
 def transcribe_and_redact(
@@ -89,10 +90,8 @@ def transcribe_and_redact(
         t0 = time.perf_counter()
         transcript = transcribe_call(call, transcription)
         t1 = time.perf_counter()
-        redacted = redact_transcript(transcript, call.metadata.known_values(), redaction)
+        redacted, audio, check = redact_and_verify(call, transcript, call.metadata.known_values(), redaction, transcription, audio_dir)
         del transcript  # raw text goes no further
-        t2 = time.perf_counter()
-        audio = redact_audio(call, redacted, audio_dir, redaction)
         t3 = time.perf_counter()
     except SAFE_ERRORS as e:
         shutil.rmtree(audio_dir, ignore_errors=True)
@@ -100,7 +99,7 @@ def transcribe_and_redact(
     except Exception as e:  # noqa: BLE001 - anything else may quote raw text in its message
         shutil.rmtree(audio_dir, ignore_errors=True)
         raise internal_error(call, e) from None
-    timings.update(transcribe=t1 - t0, redact=t2 - t1, redact_audio=t3 - t2)
+    timings.update(transcribe=t1 - t0, verify=check.seconds, redact=t3 - t1 - check.seconds)
     return redacted, audio, timings
 
 
@@ -158,8 +157,15 @@ def process_call(
     return CallOutcome(
         call.name, call.call_id, "stored", total=score.total, passed=score.passed, auto_fail=score.auto_fail,
         entities=redacted.entity_counts(), findings=len(redacted.findings),
-        seconds={k: round(v, 3) for k, v in timings.items()}, audio_seconds=redacted.duration,
+        seconds={k: round(v, 3) for k, v in timings.items()}, audio_seconds=redacted.duration, audio_check=audio_check(redacted),
     )  # fmt: skip
+
+
+def audio_check(redacted: RedactedTranscript) -> str:
+    """The verification's outcome in a word or two, for the batch table."""
+    check = redacted.verification or {}
+    leaks = len(check.get("leaks", []))
+    return f"{check.get('outcome', 'not verified')}{f' {leaks}' if leaks else ''}"
 
 
 def sweep_orphaned_audio(store: AuditStore, audio_dir: Path) -> int:

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from importlib import metadata
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -41,7 +42,7 @@ def print_summary(summary) -> None:  # noqa: ANN001 - BatchSummary (flows.nightl
     """The batch's table, one row per recording in name order (the same every run), then counts."""
     table = Table(title=f"Batch {(summary.run_id or 'local')[:8]}", title_justify="left")
     notes = any(o.reason for o in summary.outcomes)
-    for col in ("recording", "call id", "status", "score", "result", "redacted", "PCI", "findings", *(("note",) if notes else ())):
+    for col in ("recording", "call id", "status", "score", "result", "redacted", "PCI", "findings", "audio check", *(("note",) if notes else ())):
         table.add_column(col, overflow="fold")
     for o in sorted(summary.outcomes, key=lambda o: o.name):
         score = "-" if o.total is None else f"{o.total:.1f}"
@@ -49,7 +50,8 @@ def print_summary(summary) -> None:  # noqa: ANN001 - BatchSummary (flows.nightl
         redacted = str(sum(o.entities.values())) if o.status == "stored" else "-"
         pci = str(sum(v for k, v in o.entities.items() if k in PCI_ENTITIES)) if o.status == "stored" else "-"
         style = {"quarantined": "red", "skipped": "dim"}.get(o.status)
-        row = (o.name, o.call_id or "-", o.status, score, verdict, redacted, pci, str(o.findings or "-"), *((o.reason or "",) if notes else ()))
+        row = (o.name, o.call_id or "-", o.status, score, verdict, redacted, pci, str(o.findings or "-"), o.audio_check or "-",
+               *((o.reason or "",) if notes else ()))  # fmt: skip
         table.add_row(*row, style=style)
     console.print(table)
     counts = summary.counts()
@@ -121,7 +123,14 @@ def print_call(view: CallView) -> None:
 
 
 def _print_transcript(transcript) -> None:  # noqa: ANN001
-    console.print(f"[dim]ASR: {transcript.model}; redaction: {transcript.redaction.get('engine', '')}, {transcript.redaction.get('nlp', '')}[/dim]\n")
+    console.print(f"[dim]ASR: {transcript.model}; redaction: {transcript.redaction.get('engine', '')}, {transcript.redaction.get('nlp', '')}[/dim]")
+    check = transcript.verification or {}
+    if check:
+        leaks = check.get("leaks", [])
+        heard = f"; {len(leaks)} span(s) re-redacted ({', '.join(sorted({leak['entity_type'] for leak in leaks}))})" if leaks else ""
+        line = f"audio verified: {check.get('outcome')} by {check.get('decoder')}, {check.get('rounds')} round(s){heard}"
+        console.print(f"[dim]{escape(line)}[/dim]", highlight=False)
+    console.print()
     for seg in transcript.segments:
         who = "AGENT   " if seg.speaker == "agent" else ("CUSTOMER" if seg.speaker == "customer" else seg.speaker.upper().ljust(8))
         console.print(f"[{clock(seg.start)}] {who} {seg.text}", highlight=False, markup=False)

@@ -69,7 +69,7 @@ CONFIRMATIONS = {
     ),
     IDENTITY: ("you are verified", "you're verified", "I have verified your account", "thank you for verifying", "that's all verified", "thanks for confirming that"),
 }  # fmt: skip
-NUMBER_WORDS = frozenset(UNITS) | frozenset(TEENS) | frozenset(TENS) | frozenset(MULTIPLIERS) | {"hundred", "thousand", "nought", "zero"}
+NUMBER_WORDS = (frozenset(UNITS) - {"oh", "o"}) | frozenset(TEENS) | frozenset(TENS) | frozenset(MULTIPLIERS) | {"hundred", "thousand"}
 MAYBE_NUMBER_WORDS = frozenset(WEAK_DIGITS) | {"oh", "o", "won", "tree", "ate", "fore"}
 QUIET_TURNS = 2  # turns of each party without a request or a number that end a phase
 _TOKEN = re.compile(r"\d+|[A-Za-z]+(?:'[A-Za-z]+)?")

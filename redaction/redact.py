@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import metadata
 
@@ -12,8 +13,9 @@ from .engine import get_analyzer, nlp_description
 from .normalize import normalize_spoken
 from .recognizers import KnownValueRecognizer
 from .streams import build_streams, to_segment_spans
+from .languages import foreign_number_spans
 from .phases import IDENTITY, PAYMENT, PHASE_ENTITY, Phase, number_like_spans, sensitive_phases
-from .types import PCI_ENTITIES, UNCLASSIFIED, UNRELIABLE, Entity, Finding, RedactedSegment, RedactedTranscript, RedactionOptions
+from .types import PCI_ENTITIES, Leak, UNCLASSIFIED, UNRELIABLE, Entity, Finding, RedactedSegment, RedactedTranscript, RedactionOptions
 
 # When two recognizers claim overlapping text, the higher score wins; on a tie, the earlier here.
 PRIORITY = (
@@ -41,10 +43,13 @@ def redact_transcript(
     transcript: Transcript,
     known_values: dict[str, str] | None = None,
     options: RedactionOptions | None = None,
+    heard: Sequence[Leak] = (),
 ) -> RedactedTranscript:
     """Replace every payment and personal value with a typed placeholder.
 
     ``known_values`` (entity type → value, from the call's metadata) are found wherever said.
+    ``heard`` are what the verification of the redacted audio heard (verify.py): each is silenced
+    in the audio, and the words the transcript has there are redacted as its type.
 
     >>> redacted = redact_transcript(transcript)  # doctest: +SKIP
     >>> redacted.segments[5].text  # doctest: +SKIP
@@ -79,10 +84,20 @@ def redact_transcript(
 
     phases = _redact_phases(transcript, spans, options) if options.payment_window else []
 
+    for leak in heard:  # what the second decoder heard: the first one's words there go too
+        for seg in transcript.segments:
+            if seg.channel == leak.channel and seg.start <= leak.end and leak.start <= seg.end:
+                for start, end in _words_between(seg, leak.start, leak.end):
+                    spans[seg.id].append(_Span(start, end, leak.entity_type, "AudioVerification", 1.0))
+    foreign = {lang.channel: lang for lang in transcript.languages if lang.language not in options.languages}
+    for seg in transcript.segments:  # a language the recognizers do not read: every number goes
+        if seg.channel in foreign:
+            for start, end in foreign_number_spans(seg.text, foreign[seg.channel].language):
+                spans[seg.id].append(_Span(start, end, UNCLASSIFIED, "UnreadLanguageNumber", PHASE_NUMBER_SCORE))
     _classify_agent_card_data(transcript, spans)
-    heard = _names_heard(transcript, spans)
+    names = _names_heard(transcript, spans)
     for seg in transcript.segments:  # a name heard once is redacted wherever it is said again
-        for name in heard:
+        for name in names:
             for m in re.finditer(rf"\b{re.escape(name)}\b", seg.text, re.I):
                 spans[seg.id].append(_Span(m.start(), m.end(), "PERSON", "NameHeardInCall", HEARD_NAME_SCORE))
 
@@ -102,7 +117,16 @@ def redact_transcript(
             if finding:
                 findings.append(finding)
         segments.append(_redacted_segment(seg, text.strip()))
+    entities.extend(
+        Entity(leak.entity_type, None, leak.speaker, leak.channel, 0, 0, leak.start, leak.end, f"AudioVerification(round {leak.round})", 1.0)
+        for leak in heard
+    )
     customer_channels = [i for i, speaker in enumerate(transcript.channels) if speaker != AGENT]
+    entities.extend(
+        Entity("LANGUAGE_PHASE", None, lang.speaker, ch, 0, 0, 0.0, transcript.duration, f"UnreadLanguage({lang.describe()})", 1.0)
+        for ch, lang in sorted(foreign.items())
+        if ch in customer_channels
+    )
     entities.extend(
         Entity(PHASE_ENTITY[p.kind], None, "customer", ch, 0, 0, p.start, p.end, f"SensitivePhase({p.opened_by}; closed: {p.closed_by})", 1.0)
         for p in phases
@@ -123,6 +147,7 @@ def redact_transcript(
             "spacy": metadata.version("spacy"),
         },
         provenance=transcript.provenance,
+        languages=tuple(lang.to_dict() for lang in transcript.languages),
     )
 
 
@@ -197,6 +222,17 @@ def _merge(spans) -> list[_Span]:  # noqa: ANN001
         else:
             merged.append(span)
     return merged
+
+
+def _words_between(seg: Segment, start: float, end: float) -> list[tuple[int, int]]:
+    """Character spans of the segment's words said between ``start`` and ``end`` seconds."""
+    out, offset = [], 0
+    for w in seg.words:
+        if w.start <= end and start <= w.end and w.text.strip():
+            lead = len(w.text) - len(w.text.lstrip())
+            out.append((offset + lead, offset + len(w.text)))
+        offset += len(w.text)
+    return out
 
 
 def _span_time(seg: Segment, start_char: int, end_char: int) -> tuple[float, float]:

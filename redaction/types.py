@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 PCI_ENTITIES = ("CREDIT_CARD", "CVV", "CARD_EXPIRY", "PIN")
 UNCLASSIFIED = "UNCLASSIFIED_NUMBER"
 UNRELIABLE = "UNRELIABLE_SPAN"
-PHASE_ENTITIES = ("PAYMENT_PHASE", "IDENTITY_PHASE")  # audio-only: the customer's channel silenced for a sensitive phase
+PHASE_ENTITIES = ("PAYMENT_PHASE", "IDENTITY_PHASE", "LANGUAGE_PHASE")  # audio-only: the customer's channel silenced for a sensitive phase
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,12 @@ class RedactionOptions:
     # names never redacted as PERSON, LOCATION or ORGANIZATION: the organisation's own brands and
     # products ("Northwind", "SmartMeter Plus"). Card data and numbers are redacted whatever.
     allow_words: tuple[str, ...] = ()
+    # verification (redaction/verify.py): the redacted audio heard again by another decoder
+    verify: bool = True
+    verify_model: str = "auto"  # auto: tiny.en when calls are transcribed with base, else base
+    verify_beam_size: int = 1  # greedy: a fraction of the first decoding's cost
+    verify_rounds: int = 3  # silence what was heard and hear it again, at most this often
+    languages: tuple[str, ...] = ("en",)  # what the recognizers read; a channel in another language is redacted fail-closed (languages.py)
 
     def __post_init__(self) -> None:
         if self.min_unclaimed_digits < 3 or self.agent_min_unclaimed_digits < 3:
@@ -40,6 +46,11 @@ class RedactionOptions:
         if isinstance(self.allow_words, str) or not all(isinstance(w, str) and w.strip() for w in self.allow_words):
             raise ValueError(f"allow_words must be a list of names, got {self.allow_words!r}")
         object.__setattr__(self, "allow_words", tuple(self.allow_words))
+        if not 1 <= self.verify_beam_size <= 10:
+            raise ValueError(f"verify_beam_size must be between 1 and 10, got {self.verify_beam_size}")
+        object.__setattr__(self, "languages", tuple(self.languages))
+        if not 1 <= self.verify_rounds <= 10:
+            raise ValueError(f"verify_rounds must be between 1 and 10, got {self.verify_rounds}")
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,20 @@ class Entity:
     end: float  # seconds
     recognizer: str
     score: float
+
+
+@dataclass(frozen=True)
+class Leak:
+    """Something the verification's second decoder heard in the redacted audio that must not be
+    there (redaction/verify.py): where and what type, never the value."""
+
+    entity_type: str
+    channel: int
+    speaker: str
+    start: float  # seconds
+    end: float
+    round: int  # 1 = heard in the first check
+    recognizer: str
 
 
 @dataclass(frozen=True)
@@ -96,6 +121,8 @@ class RedactedTranscript:
     model: str
     redaction: dict[str, str] = field(default_factory=dict)  # engine and versions
     provenance: dict = field(default_factory=dict)  # how it was transcribed: CPU kernels, libraries, model SHA-256
+    verification: dict = field(default_factory=dict)  # the check of the redacted audio (redaction/verify.py)
+    languages: tuple[dict, ...] = ()  # per channel: language, probability, how it was decided (transcription/languages.py)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -118,4 +145,6 @@ class RedactedTranscript:
             model=d["model"],
             redaction=d.get("redaction", {}),
             provenance=d.get("provenance", {}),
+            verification=d.get("verification", {}),
+            languages=tuple(d.get("languages", ())),
         )

@@ -181,6 +181,8 @@ class Rubric(_Strict):
     auto_fail_scope: Literal["call", "section"] = "call"
     pass_mark: float = Field(default=80, ge=0, le=100)
     knowledge_base: dict[str, list[str]] = Field(default_factory=dict, description="named exemplar lists, e.g. incorrect claims")
+    languages: list[str] = Field(default_factory=lambda: ["en"], min_length=1, description="languages its phrases and exemplars are in; a call in another is 'needs human review'")
+    vocabulary: list[str] = Field(default_factory=list, description="names the decoder should expect: the company in the greeting, product names")
     sections: list[Section] = Field(min_length=1)
 
     @model_validator(mode="after")

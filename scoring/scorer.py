@@ -22,7 +22,13 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
     """
     ctx = CallContext(transcript, rubric.knowledge_base)
     results: list[CriterionResult] = []
+    unread = unread_language(transcript, rubric)
     for section, criterion in rubric.criteria():
+        if unread:  # its phrases and exemplars are English: a person scores the call
+            results.append(
+                CriterionResult(criterion.id, section.id, criterion.question, None, 0.0, 0.0, False, criterion.critical, 0.0, (), unread, True, True)
+            )
+            continue
         na_reason = not_applicable(criterion, transcript)
         if na_reason:
             results.append(
@@ -55,6 +61,18 @@ def score_call(transcript: RedactedTranscript, rubric: Rubric, needs_review: fro
         criteria=tuple(results),
         models={"asr": transcript.model, **transcript.redaction, **ctx.models, "scoring": f"callaudit {metadata.version('callaudit')}"},
     )
+
+
+def unread_language(transcript: RedactedTranscript, rubric: Rubric) -> str | None:
+    """Why the call cannot be scored by the machine, when a channel speaks a language the rubric
+    is not written in (transcription/languages.py), else None."""
+    from transcription.languages import NAMES
+
+    other = [lang for lang in transcript.languages if lang["language"] not in rubric.languages]
+    if not other:
+        return None
+    heard = ", ".join(f"{lang['speaker']}: {NAMES.get(lang['language'], lang['language'])} ({lang['language']}, {lang['how']})" for lang in other)
+    return f"needs human review: the call is in another language than this rubric's ({', '.join(rubric.languages)}): {heard}"
 
 
 def aggregate(rubric: Rubric, results: list[CriterionResult]) -> tuple[list[SectionScore], float | None, bool, list[CriterionResult]]:

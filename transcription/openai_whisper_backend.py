@@ -78,7 +78,22 @@ SAMPLE_LEN = 224  # openai-whisper's own limit per window (half the text context
 _ONE_AT_A_TIME = threading.Lock()
 
 
-def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int) -> list[Segment]:
+def detect_language(audio: np.ndarray, options: TranscriptionOptions) -> tuple[str, float]:
+    """The most probable language of the first 30 s of speech in ``audio``, among the allowed ones."""
+    model_info = resolve_model(options.model)
+    model = get_openai_model(str(model_info.path), model_info.name, options.cpu_isa)
+    whisper = _whisper()
+    speech, _ = _speech_only(audio) if options.vad else (audio, None)
+    mel = whisper.log_mel_spectrogram(whisper.pad_or_trim(speech.astype(np.float32)), model.dims.n_mels).to(model.device)
+    with _ONE_AT_A_TIME:
+        _, probs = model.detect_language(mel)
+    allowed = options.allowed_languages
+    candidates = {k: v for k, v in probs.items() if not allowed or k in allowed} or {allowed[0]: 0.0}  # type: ignore[index]
+    language = max(candidates, key=candidates.__getitem__)
+    return language, round(float(candidates[language]), 4)
+
+
+def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker: str, channel: int, language: str = "en") -> list[Segment]:
     """Transcribe one channel (16 kHz float32 mono) into segments with word timestamps; the
     tokens per window are capped as in the faster-whisper backend."""
     import torch
@@ -93,12 +108,13 @@ def transcribe_channel(audio: np.ndarray, options: TranscriptionOptions, speaker
         result = _whisper().transcribe(
             model,
             speech.astype(np.float32),
-            language=options.language,
+            language=language,
             beam_size=options.beam_size if options.beam_size > 1 else None,
             word_timestamps=True,
             condition_on_previous_text=False,  # as faster-whisper: one loop does not seed the next window
             compression_ratio_threshold=COMPRESSION_RATIO_THRESHOLD,
             temperature=TEMPERATURES,  # no sampling fallback: the same audio gives the same words
+            initial_prompt=", ".join(options.vocabulary) or None,  # the names to expect (faster-whisper: hotwords)
             fp16=False,
             verbose=None,
             sample_len=token_budget(len(audio) / SAMPLE_RATE, SAMPLE_LEN),

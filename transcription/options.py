@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass
 from .numerics import CPU_ISAS
 
 BACKENDS = ("faster-whisper", "openai-whisper")
+MAX_VOCABULARY_CHARS = 400  # Whisper's prompt is half its 448-token context; names take ~1 token per 3 characters
 COMPUTE_TYPES = {  # per backend, on CPU; "auto" = the first
     "faster-whisper": ("int8", "int8_float32", "float32", "default"),
     "openai-whisper": ("float32",),
@@ -19,7 +20,7 @@ class TranscriptionOptions:
     """How calls are transcribed; settable from the config file (``transcription:``) and the CLI.
 
     >>> TranscriptionOptions(model="tiny.en", beam_size=5)
-    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=0, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0, cpu_isa='portable')
+    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=0, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0, cpu_isa='portable', vocabulary=())
     """
 
     backend: str = "faster-whisper"
@@ -27,7 +28,7 @@ class TranscriptionOptions:
     compute_type: str = "auto"  # auto: int8 for faster-whisper, float32 for openai-whisper
     beam_size: int = 5
     vad: bool = True  # skip silence and hold music (Silero VAD, bundled with faster-whisper)
-    language: str = "en"
+    language: str = "en"  # a language code (decode as that), "auto" (detect per channel), or the allowed ones: "en,es" (detect among them)
     threads: int = 0  # CPU threads per decoding; 0 = auto (``engine_threads``)
     workers: int = 0  # faster-whisper: windows decoded at once, of one call or of calls running at once; 0 = auto (``engine_workers``)
     align_words: bool = True  # move word boundaries to the pauses in the channel's audio (transcription/align.py)
@@ -35,12 +36,20 @@ class TranscriptionOptions:
     window_seconds: int = 120  # the most audio transcribed at once, cut in a pause: bounds memory on long calls (transcription/windows.py)
     batch_size: int = 0  # faster-whisper: decode this many speech chunks at once (its batched pipeline); 0 = one 30 s window after another
     cpu_isa: str = "portable"  # the CPU kernels every machine decodes with (transcription/numerics.py): portable = AVX2 (x86-64) / NEON (ARM64)
+    vocabulary: tuple[str, ...] = ()  # company, product and agent names the decoder is told to expect (faster-whisper hotwords, openai-whisper prompt)
 
     def __post_init__(self) -> None:
         _verify_options(self)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
+
+    @property
+    def allowed_languages(self) -> tuple[str, ...] | None:
+        """The languages a channel may be detected as (None: any); one language: no detection."""
+        if self.language == "auto":
+            return None
+        return tuple(code.strip() for code in self.language.split(","))
 
     @property
     def engine_compute_type(self) -> str:
@@ -91,7 +100,17 @@ def _verify_options(o: TranscriptionOptions) -> None:
         raise ValueError("batch_size is a faster-whisper option; set it to 0 for openai-whisper")
     if o.batch_size and not o.vad:
         raise ValueError("batch_size needs vad: true (the batches are the speech chunks the VAD finds)")
+    from .languages import LANGUAGE_CODES
+
+    unknown = [c for c in (o.allowed_languages or ()) if c not in LANGUAGE_CODES]
+    if unknown or not o.language:
+        raise ValueError(f"language {o.language!r}: {', '.join(unknown) or 'empty'} is not a Whisper language code; use e.g. en, auto, or en,es")
     if o.cpu_isa not in CPU_ISAS:
         raise ValueError(f"cpu_isa {o.cpu_isa!r} is not known; use one of {', '.join(CPU_ISAS)}")
+    if isinstance(o.vocabulary, str) or not all(isinstance(w, str) and w.strip() for w in o.vocabulary):
+        raise ValueError(f"vocabulary must be a list of words or names, got {o.vocabulary!r}")
+    object.__setattr__(o, "vocabulary", tuple(dict.fromkeys(w.strip() for w in o.vocabulary)))
+    if sum(len(w) for w in o.vocabulary) > MAX_VOCABULARY_CHARS:
+        raise ValueError(f"vocabulary is {sum(len(w) for w in o.vocabulary)} characters; at most {MAX_VOCABULARY_CHARS} fit in the decoder's prompt")
     if not o.model:
         raise ValueError("model must be a model name such as 'tiny.en' or a local model folder")

