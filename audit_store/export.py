@@ -142,7 +142,7 @@ def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame
             criteria_rows.append({
                 "call_id": sc.call_id, "score_id": sc.id, "rubric_id": sc.rubric_id, "criterion_id": c["criterion_id"],
                 "section_id": c["section_id"], "answer": "N/A" if c["na"] else c["answer"], "points": c["points"],
-                "max_points": c["max_points"], "critical": c["critical"], "needs_review": c.get("needs_review", False),
+                "max_points": c["max_points"], "critical": c["critical"], "needs_review": c.get("needs_review", False), "uncertain": c.get("uncertain", False),
                 "confidence": c["confidence"], "explanation": c["explanation"],
                 "evidence_start": first["start"] if first else None, "evidence_quote": first["quote"] if first else None,
             })  # fmt: skip

@@ -144,7 +144,10 @@ def _print_score(score) -> None:  # noqa: ANN001
     verdict = "AUTO-FAIL" if score.auto_fail else ("PASS" if score.passed else "FAIL")
     console.print(f"\n[bold]Score {score.total if score.total is not None else '-'} ({verdict})[/bold]  rubric {score.rubric_id} v{score.rubric_version} sha256 {score.rubric_hash[:12]}…")
     for reason in score.auto_fail_reasons:
-        console.print(f"  [red]{reason}[/red]", highlight=False)
+        console.print(f"  [red]{escape(reason)}[/red]", highlight=False)
+    pending = [c.criterion_id for c in score.criteria if getattr(c, "uncertain", False)]
+    if pending:
+        console.print(f"  [yellow]needs human review (left out of the total until a person answers): {escape(', '.join(pending))}[/yellow]", highlight=False)
     table = Table(show_lines=True)
     for col in ("criterion", "answer", "points", "why", "evidence"):
         table.add_column(col, overflow="fold")

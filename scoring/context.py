@@ -13,7 +13,12 @@ import numpy as np
 from redaction import RedactedSegment, RedactedTranscript
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+# Where one sentence holds two things said ("I understand moving is a lot of work, so I have
+# updated both for you"): each clause is also compared on its own, since a sentence's embedding
+# averages its parts and the task half drowns the empathy half.
+_CLAUSE = re.compile(r"\s*(?:[,;:]\s*(?:(?:and|but|so|because)\b\s*)?|\s-\s)")
 MIN_SENTENCE_WORDS = 2
+MIN_CLAUSE_WORDS = 3
 
 
 @dataclass(frozen=True)
@@ -36,15 +41,20 @@ class CallContext:
 
     @cached_property
     def sentences(self) -> list[Sentence]:
-        """Sentences of reliable segments (a long segment holds several things said)."""
+        """Sentences of reliable segments (a long segment holds several things said), and the
+        clauses of sentences that join two."""
         out = []
         for seg in self.transcript.segments:
             if seg.unreliable:
                 continue
             for m in _SENTENCE.finditer(seg.text):
                 text = m.group().strip()
-                if len(text.split()) >= MIN_SENTENCE_WORDS:
-                    out.append(Sentence(seg, text))
+                if len(text.split()) < MIN_SENTENCE_WORDS:
+                    continue
+                out.append(Sentence(seg, text))
+                clauses = [c.strip() for c in _CLAUSE.split(text) if len(c.split()) >= MIN_CLAUSE_WORDS]
+                if len(clauses) > 1:
+                    out += [Sentence(seg, c) for c in clauses]
         return out
 
     @cached_property

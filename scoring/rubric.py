@@ -68,17 +68,23 @@ class OrderingMethod(_Strict):
 
 
 class SemanticMethod(_Strict):
-    """Yes when the speaker says something that means what one of the exemplars means (cosine
-    similarity of sentence embeddings at or above ``threshold``), in the window. With
-    ``forbidden: true``, yes when nothing said comes that close (a wrong claim, a forbidden
-    promise). Exemplars are listed here or named from the rubric's ``knowledge_base``."""
+    """Yes when the speaker says something that means what the exemplars mean, in the window,
+    decided by contrast (scoring/evaluators/semantic.py): a sentence's value is its best cosine
+    similarity to the exemplars minus its best to the ``contrasts`` (what it does not mean though
+    it sounds close), or the similarity alone without contrasts. Said at ``threshold + margin``,
+    not said below ``threshold - margin``, "needs review" in between. With ``forbidden: true``,
+    yes when nothing said is that close (a wrong claim, a threat). Exemplars and contrasts are
+    listed here or named from the rubric's ``knowledge_base``."""
 
     CALIBRATABLE: ClassVar[tuple[str, ...]] = ("threshold",)
     type: Literal["semantic"]
     speaker: Speaker = "agent"
     exemplars: list[str] | None = Field(default=None, min_length=1)
     exemplars_from: str | None = None
-    threshold: float = Field(default=0.6, gt=0, lt=1)
+    contrasts: list[str] | None = Field(default=None, min_length=1)
+    contrasts_from: str | None = None
+    threshold: float = Field(default=0.6, gt=-1, lt=1)
+    margin: float = Field(default=0.03, ge=0, lt=0.5, description="half the band around threshold in which the answer is 'needs review'")
     forbidden: bool = False
     within_first: float | None = Field(default=None, gt=0)
     within_last: float | None = Field(default=None, gt=0)
@@ -87,6 +93,8 @@ class SemanticMethod(_Strict):
     def _one_source(self) -> "SemanticMethod":
         if (self.exemplars is None) == (self.exemplars_from is None):
             raise ValueError("give either exemplars: [...] or exemplars_from: <knowledge_base key>, not both or neither")
+        if self.contrasts is not None and self.contrasts_from is not None:
+            raise ValueError("give contrasts: [...] or contrasts_from: <knowledge_base key>, not both")
         return self
 
 
@@ -193,9 +201,10 @@ class Rubric(_Strict):
                 if c.id in seen:
                     raise ValueError(f"criterion id {c.id!r} is used twice; every criterion id must be unique")
                 seen.add(c.id)
-                key = getattr(c.method, "exemplars_from", None)
-                if key is not None and key not in self.knowledge_base:
-                    raise ValueError(f"criterion {c.id!r} names exemplars_from: {key!r}, which is not in knowledge_base ({', '.join(self.knowledge_base) or 'empty'})")
+                for field_name in ("exemplars_from", "contrasts_from"):
+                    key = getattr(c.method, field_name, None)
+                    if key is not None and key not in self.knowledge_base:
+                        raise ValueError(f"criterion {c.id!r} names {field_name}: {key!r}, which is not in knowledge_base ({', '.join(self.knowledge_base) or 'empty'})")
         return self
 
     @cached_property

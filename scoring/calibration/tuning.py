@@ -31,6 +31,8 @@ def candidates(criterion: Criterion, contexts: dict[str, CallContext]) -> list[t
     """(parameter, value) pairs to try for the criterion's method."""
     m = criterion.method
     if isinstance(m, SemanticMethod):
+        if m.contrasts or m.contrasts_from:  # a contrast: exemplar similarity minus contrast similarity
+            return [("threshold", round(float(v), 3)) for v in np.arange(-0.30, 0.4001, 0.02)]
         return [("threshold", round(float(v), 3)) for v in np.arange(0.30, 0.9001, 0.025)]
     if isinstance(m, SentimentMethod):
         return [("threshold", round(float(v), 3)) for v in np.arange(-0.6, 0.6001, 0.05)]

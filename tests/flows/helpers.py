@@ -15,3 +15,22 @@ def callaudit(home: Path, *args: str, tmp: Path | None = None, timeout: int = 90
     if tmp is not None:
         env["TMPDIR"] = str(tmp)  # so the leak test can search every temp file the run wrote
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def configure(home: Path, **sections: dict) -> None:
+    """Write the home's config.yaml with these sections' keys changed (the rest default)."""
+    import yaml
+
+    from flows.config import Home
+
+    data = Home(home)
+    data.ensure()
+    config = yaml.safe_load(data.config_path.read_text())
+    for section, values in sections.items():
+        config[section].update(values)
+    data.config_path.write_text(yaml.safe_dump(config))
+
+
+# Orchestration tests (crashes, retries, locks) are not about redaction: the second decoding of
+# every call's audio is left out there, and tested where it matters (e2e, reproducibility, verify).
+NO_VERIFICATION = {"redaction": {"verify": False}}

