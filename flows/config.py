@@ -48,6 +48,7 @@ class TranscriptionConfig(_Options):
     batch_size: int = 0
     cpu_isa: str = "portable"
     vocabulary: list[str] = Field(default_factory=list)
+    max_call_seconds: int = 14400
 
 
 class RedactionConfig(_Options):

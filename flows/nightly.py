@@ -189,7 +189,7 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
         summary.swept_files = sweep_orphaned_audio(store, data.audio_dir)
         if summary.swept_files:
             logger.warning("removed %d redacted audio files no stored call points to (left by an interrupted run)", summary.swept_files)
-        calls, rejected = discover_calls(inbox_dir, config.default_agent_channel)
+        calls, rejected = discover_calls(inbox_dir, config.default_agent_channel, refuse_hard_links=config.originals.policy != "keep")
         total = len(calls) + len(rejected)
         logger.info("inbox %s: %d calls, %d files that are not calls; %s runner, %d workers", inbox_dir, len(calls), len(rejected), settings.task_runner, summary.workers)
         done = 0

@@ -60,7 +60,7 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None, reg
     >>> transcript = transcribe_call(call, TranscriptionOptions())  # doctest: +SKIP
     """
     options = options or TranscriptionOptions()
-    scans = scan_call(call)
+    scans = scan_call(call, options.max_call_seconds)
     # A silent leg (e.g. the customer's line while on hold) holds no speech.
     channels = {index: _Channel(scan, options) for index, scan in enumerate(scans) if scan.loudest_dbfs >= SILENCE_DBFS}
     if regions is not None:
