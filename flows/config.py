@@ -104,7 +104,7 @@ class Config(BaseModel):
     inbox: Path = Path("inbox")
     schedule: Schedule = Field(default_factory=Schedule)
     rubric: str = "core-contact-centre"
-    default_agent_channel: int = Field(default=0, ge=0, le=1)
+    default_agent_channel: int | None = Field(default=None, ge=0, le=1)  # None: not known; inferred, customer rules on both
     transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
     redaction: RedactionConfig = Field(default_factory=RedactionConfig)
     batch: BatchConfig = Field(default_factory=BatchConfig)

@@ -100,7 +100,7 @@ class Call:
     sources: tuple[AudioSource, ...]
     metadata: CallMetadata = field(repr=False)
     audio_sha256: str
-    agent_channel: int = 0  # for a two-channel file: which channel carries the agent
+    agent_channel: int | None = 0  # for a two-channel file: which channel carries the agent; None = not known (inferred)
     metadata_path: Path | None = None  # the sidecar, if the call has one
     metadata_sha256: str | None = None  # the sidecar's SHA-256 when it was read
 
@@ -119,13 +119,14 @@ class Rejected:
 
 
 def discover_calls(
-    inbox: Path, default_agent_channel: int = 0, *, refuse_hard_links: bool = True
+    inbox: Path, default_agent_channel: int | None = None, *, refuse_hard_links: bool = True
 ) -> tuple[list[Call], list[Rejected]]:
     """List the calls in an inbox folder, and the files that cannot be calls.
 
     ``default_agent_channel``: the agent's channel in a two-channel recording whose sidecar does
-    not say. ``refuse_hard_links``: reject a recording that has other hard links (deleting it
-    from the inbox would not delete the recording).
+    not say; None (the default) leaves it unknown: both channels are then redacted as the
+    customer's and the roles inferred. ``refuse_hard_links``: reject a recording that has other
+    hard links (deleting it from the inbox would not delete the recording).
 
     >>> calls, rejected = discover_calls(Path("samples"))  # doctest: +SKIP
     """

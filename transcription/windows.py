@@ -79,7 +79,9 @@ def scan_call(call: Call, max_seconds: float | None = None) -> list[ChannelScan]
     """Scan a call's recordings (see the module's description); raises BadAudio when the call
     cannot be transcribed: unreadable, too short, silent, longer than ``max_seconds`` (checked
     from every header before anything is decoded, and again while decoding), or a pair of
-    unequal length."""
+    unequal length. A two-channel recording whose agent channel is not known
+    (``call.agent_channel`` None) has both channels UNKNOWN: their roles are inferred later, and
+    redaction treats both as the customer's."""
     layouts = []
     for source in call.sources:
         info = read_audio_info(source.path)
@@ -91,7 +93,8 @@ def scan_call(call: Call, max_seconds: float | None = None) -> list[ChannelScan]
         elif info.channels == 1:
             layouts.append([(0, UNKNOWN)])
         elif info.channels == 2:
-            layouts.append([(c, AGENT if c == call.agent_channel else CUSTOMER) for c in (0, 1)])
+            known = call.agent_channel is not None
+            layouts.append([(c, (AGENT if c == call.agent_channel else CUSTOMER) if known else UNKNOWN) for c in (0, 1)])
         else:
             raise BadAudio(f"{source.path.name}: {info.channels} channels; a call recording has one or two")
     scans: list[ChannelScan] = []
