@@ -2,7 +2,7 @@
 
 from .access import Action, Origin, Role, User, check_access, is_allowed
 from .chain import ChainHead, canonical_json, verify_chain
-from .errors import AccessDenied, AlreadyStored, AppendOnlyViolation, AuditStoreError, ChainBroken, NotFound
+from .errors import AccessDenied, AlreadyStored, AppendOnlyViolation, AuditStoreError, CallIdInUse, ChainBroken, NotFound
 from .schema import (
     AccessLogRecord,
     BatchRunRecord,
@@ -26,6 +26,7 @@ __all__ = [
     "AuditStore",
     "AuditStoreError",
     "BatchRunRecord",
+    "CallIdInUse",
     "CallRecord",
     "CallView",
     "CalibrationRunRecord",

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from redaction import RedactedTranscript
 from scoring import Score
+from transcription.calls import CALL_ID_RULE, is_valid_call_id
 
 from .access import Action, Origin, User, check_access
 from .chain import ChainHead, append_row, canonical_json, sha256_text, verify_chain
-from .errors import AlreadyStored, AppendOnlyViolation, NotFound
+from .errors import AlreadyStored, AppendOnlyViolation, CallIdInUse, NotFound
 from .migrate import upgrade
 from .schema import (
     AccessLogRecord,
@@ -106,10 +107,15 @@ class AuditStore:
         run_id: str | None = None,
     ) -> CallRecord:
         """Store one processed call and all its results in one transaction (all or nothing)."""
+        if not is_valid_call_id(call_id):  # it names folders and is shown in reports and terminals
+            raise ValueError(f"{call_id[:80]!a} is not a valid call id ({CALL_ID_RULE})")
         audio = [{"path": str(p), "sha256": _sha256_file(p)} for p in redacted_audio]
         with self.writing() as s:
             if s.scalars(select(CallRecord.id).where(CallRecord.audio_sha256 == audio_sha256)).first() is not None:
                 raise AlreadyStored(call_id)  # a concurrent batch stored this recording first
+            other = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id)).first()
+            if other is not None:  # another recording with this id: reports would mix the two calls
+                raise CallIdInUse(call_id, ", ".join(json.loads(other.sources)))
             call = CallRecord(
                 call_id=call_id, audio_sha256=audio_sha256, sources=canonical_json(sources), agent_id=agent_id, team=team,
                 started_at=started_at, duration=transcript.duration, processed_at=utc_now(),
@@ -230,6 +236,11 @@ class AuditStore:
     def processed_call(self, audio_sha256: str) -> CallRecord | None:
         with self.session() as s:
             return s.scalars(select(CallRecord).where(CallRecord.audio_sha256 == audio_sha256)).first()
+
+    def call_with_id(self, call_id: str) -> CallRecord | None:
+        """The stored call with this call id (there is at most one), or None."""
+        with self.session() as s:
+            return s.scalars(select(CallRecord).where(CallRecord.call_id == call_id)).first()
 
     def redacted_audio_paths(self) -> list[str]:
         """Every redacted audio file a stored call points to (purged ones included)."""

@@ -15,6 +15,7 @@ text never leaves the task that transcribes and redacts. Logs carry ids and coun
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -33,14 +34,14 @@ from prefect.runtime import task_run as task_run_info
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from audit_store import AuditStore
+from audit_store import AuditStore, CallIdInUse
 from redaction import RedactionOptions
 from scoring import Rubric, find_rubric
 from transcription import Call, TranscriptionOptions, discover_calls
 from transcription.numerics import PORTABLE, numerics_env, resolve_isa
 
 from .config import BatchConfig, Config, Home, OriginalsConfig
-from .originals import dispose_originals
+from .originals import OriginalNotDisposed, dispose_originals
 from .pipeline import STAGES, CallOutcome, is_transient, process_call, sweep_orphaned_audio
 
 # The CLI subscribes here to draw its progress bar; a function, so it is not a flow parameter.
@@ -212,6 +213,12 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
                 finish(call.name, outcome)
                 continue
             existing = store.processed_call(call.audio_sha256)
+            if existing is None and (taken := store.call_with_id(call.call_id)) is not None:  # checked again as it is stored
+                reason = str(CallIdInUse(call.call_id, ", ".join(json.loads(taken.sources))))
+                store.append_quarantine(source=", ".join(s.path.name for s in call.sources), audio_sha256=call.audio_sha256,
+                                        error_type="CallIdInUse", reason=reason, run_id=run_id)  # fmt: skip
+                finish(call.name, CallOutcome(call.name, call.call_id, "quarantined", reason=reason, error_type="CallIdInUse"))
+                continue
             if existing is None:
                 todo.append(call)
                 continue
@@ -281,7 +288,8 @@ def _dispose(call: Call, store: AuditStore, home: Home, originals: OriginalsConf
     try:
         dispose_originals(call, store, originals.policy, home.vault_dir, originals.vault_days, run_id)
     except OSError as e:
-        outcome.reason = f"{outcome.reason + '; ' if outcome.reason else ''}original not {PAST[originals.policy]}: {type(e).__name__} on {Path(e.filename or '').name}"
+        why = e.strerror if isinstance(e, OriginalNotDisposed) else type(e).__name__
+        outcome.reason = f"{outcome.reason + '; ' if outcome.reason else ''}original not {PAST[originals.policy]}: {why} on {Path(e.filename or '').name}"
         get_run_logger().warning("call %s: %s", call.call_id, outcome.reason)
 
 

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit_store import AlreadyStored, AuditStore
+from audit_store import AlreadyStored, AuditStore, CallIdInUse
 from redaction import RedactedTranscript, RedactionOptions, VerificationFailed, redact_and_verify
 from scoring import Rubric, score_call
 from transcription import BadAudio, BadMetadata, Call, ModelNotAvailable, NumericsError, TranscriptionOptions, transcribe_call
@@ -152,6 +152,11 @@ def process_call(
     except AlreadyStored:  # another run stored this recording first: ours is not needed
         shutil.rmtree(attempt_dir, ignore_errors=True)
         return CallOutcome(call.name, call.call_id, "skipped", reason="stored by a concurrent run")
+    except CallIdInUse as e:  # another recording took this call id first
+        shutil.rmtree(attempt_dir, ignore_errors=True)
+        store.append_quarantine(source=", ".join(s.path.name for s in call.sources), audio_sha256=call.audio_sha256,
+                                error_type="CallIdInUse", reason=str(e), run_id=run_id)  # fmt: skip
+        return CallOutcome(call.name, call.call_id, "quarantined", reason=str(e), error_type="CallIdInUse")
     except BaseException:  # nothing was stored (one transaction), so no record points to these files
         shutil.rmtree(attempt_dir, ignore_errors=True)
         raise

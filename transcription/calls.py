@@ -78,7 +78,7 @@ class CallMetadata(BaseModel):
         }
         return {k: v for k, v in pairs.items() if v}
 
-    def without_known_values(self) -> "CallMetadata":
+    def without_known_values(self) -> CallMetadata:
         """The metadata a call carries between processes: everything but the customer's values
         (they are read again from the sidecar where the call is processed, ``load_known_values``)."""
         return self.model_copy(update={"customer_name": None, "account_number": None, "customer_phone": None})
