@@ -13,6 +13,7 @@ from .schema import (
     ScoreRecord,
     TranscriptRecord,
 )
+from .files import FolderTooOpen
 from .export import FORMATS, ExportResult, ManifestMismatch, export_period, verify_manifest
 from .schema import CalibrationRunRecord, ContentRecord, OriginalRecord, TombstoneRecord
 from .store import AuditStore, CallView, Retention, utc_now
@@ -33,6 +34,7 @@ __all__ = [
     "ContentRecord",
     "ExportResult",
     "FORMATS",
+    "FolderTooOpen",
     "ManifestMismatch",
     "OriginalRecord",
     "Retention",

@@ -51,6 +51,7 @@ def _prepare_environment(home: Home, verbose: bool = False) -> None:
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
     """QA and compliance auditing for contact-centre calls."""
+    os.umask(0o077)  # everything callaudit writes (store, audio, reports, Prefect's files) is its owner's only
     data = Home.resolve(home)
     try:
         _prepare_environment(data, verbose)
@@ -169,7 +170,7 @@ def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | 
 def calibrate(obj, rubric_id: str, grades: Path, user: str, out: Path | None, no_promote: bool) -> None:  # noqa: ANN001
     """Compare machine scores with human graders, fit thresholds, and promote the calibrated
     rubric version if every critical criterion meets its kappa target (a Prefect flow)."""
-    from audit_store import AccessDenied, NotFound
+    from audit_store import AccessDenied, FolderTooOpen, NotFound
     from scoring import RubricNotFound
     from scoring.calibration import GradesError
 
@@ -178,7 +179,7 @@ def calibrate(obj, rubric_id: str, grades: Path, user: str, out: Path | None, no
     data, _ = obj
     try:
         outcome = calibration_flow(rubric=rubric_id, grades=str(grades.resolve()), user=user, out=str(out) if out else None, home=str(data.root), promote=not no_promote)
-    except (AccessDenied, NotFound, RubricNotFound, GradesError) as e:
+    except (AccessDenied, FolderTooOpen, NotFound, RubricNotFound, GradesError) as e:
         raise CliError(str(e)) from None
     r = outcome.result
     for c in r.criteria:
@@ -316,7 +317,7 @@ def _parse_date(_ctx, _param, value: str | None):  # noqa: ANN001, ANN202
 def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str | None) -> None:  # noqa: ANN001
     """Export a period for an audit: scores, findings, redaction counts, quarantine, access log,
     chain verification and heads, an HTML summary, and a manifest of SHA-256s."""
-    from audit_store import AccessDenied, export_period
+    from audit_store import AccessDenied, FolderTooOpen, export_period
 
     from .nightly import get_store
 
@@ -324,7 +325,7 @@ def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str 
     out = out or data.root / "exports" / f"{start}_{end}"
     try:
         result = export_period(get_store(data.store_url), config.user(user), start, end, fmt, out, purpose=purpose, actor_name=user)
-    except (AccessDenied, ValueError) as e:
+    except (AccessDenied, FolderTooOpen, ValueError) as e:
         raise CliError(str(e)) from None
     click.echo(f"wrote {len(result.files)} files and manifest.json to {result.directory}")
     if not result.chain_verified:
@@ -380,8 +381,11 @@ def access_log(obj, user: str, start, end, purpose: str | None) -> None:  # noqa
         rows = get_store(data.store_url).read_access_log(config.user(user), since=since, until=until, purpose=purpose, actor_name=user)
     except AccessDenied as e:
         raise CliError(str(e)) from None
+    from .render import printable
+
     for r in rows:
-        click.echo(f"{r.at}  {r.outcome:7s} {r.actor} ({r.role}) {r.action} {r.object_type} {r.object_id}  {r.purpose or ''}  [{r.host} {r.process} {r.correlation_id or ''}]")
+        click.echo(printable(f"{r.at}  {r.outcome:7s} {r.actor} ({r.role}) {r.action} {r.object_type} {r.object_id}  {r.purpose or ''}  "
+                             f"[{r.host} {r.process} {r.correlation_id or ''}]"))  # fmt: skip
 
 
 @cli.command()

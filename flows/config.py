@@ -12,6 +12,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from audit_store import Retention, User
+from audit_store.files import FolderTooOpen, private_folder, write_private
 from redaction import RedactionOptions
 from transcription import TranscriptionOptions
 
@@ -172,12 +173,16 @@ class Home:
         return self.root / "models"
 
     def ensure(self) -> None:
-        """Create the data directory and a default config on first use."""
-        for d in (self.root, self.audio_dir, self.models_dir):
-            d.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.root, 0o700)  # redacted content only, but still nobody else's business
+        """Create the data directory (0700) and a default config on first use. An existing data
+        directory that other accounts can use is refused, not changed: ConfigError says how to fix it."""
+        try:
+            private_folder(self.root, "data directory")
+        except FolderTooOpen as e:
+            raise ConfigError(f"{e} (it holds the store, redacted audio and the vault)") from None
+        for d in (self.audio_dir, self.models_dir):  # inside the owner-only root (older versions made them 0755)
+            d.mkdir(mode=0o700, exist_ok=True)
         if not self.config_path.exists():
-            self.config_path.write_text(resources.files("flows").joinpath("default_config.yaml").read_text())
+            write_private(self.config_path, resources.files("flows").joinpath("default_config.yaml").read_text())
 
     def load_config(self) -> Config:
         self.ensure()

@@ -24,7 +24,7 @@ def test_first_use_creates_home_with_default_config_and_info_names_the_models(tm
 
 def test_bad_config_is_a_clear_error_that_stops_before_anything_runs(tmp_path: Path):
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(mode=0o700)
     (home / "config.yaml").write_text("transcription:\n  beam_sise: 5\nusers:\n  bob: {role: coach}\n")
     out = callaudit(home, "run", "--inbox", str(tmp_path))
     assert out.returncode == 2
@@ -34,7 +34,7 @@ def test_bad_config_is_a_clear_error_that_stops_before_anything_runs(tmp_path: P
 
 def test_coach_without_team_is_refused(tmp_path: Path):
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(mode=0o700)
     (home / "config.yaml").write_text("users:\n  bob: {role: coach}\n")
     out = callaudit(home, "info")
     assert out.returncode == 2 and "needs a team" in out.stderr
@@ -64,3 +64,36 @@ def test_bad_transcription_options_on_the_command_line_stop_before_anything_runs
     assert out.returncode == 2
     assert "openai-whisper" in out.stderr and "compute_type" in out.stderr
     assert not (home / "store.db").exists()
+
+
+def test_an_existing_home_others_can_read_is_refused_and_left_as_it_is(tmp_path: Path):
+    """Issue #20: `--home` on an existing folder silently changed its mode."""
+    home = tmp_path / "shared"
+    home.mkdir()
+    home.chmod(0o755)
+    out = callaudit(home, "info")
+    assert out.returncode == 2 and "can be used by other accounts (mode 0755)" in out.stderr and f"chmod 700 {home}" in out.stderr
+    assert oct(home.stat().st_mode)[-3:] == "755" and list(home.iterdir()) == []
+
+
+def test_exports_are_owner_only_and_an_open_export_folder_is_refused(tmp_path: Path):
+    """Issue #20: exports written with --out were world-readable."""
+    from datetime import date
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.yaml").write_text("users:\n  cora: {role: compliance_officer}\n")
+    today = date.today().isoformat()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    refused = callaudit(home, "export", "--from", today, "--to", today, "--as", "cora", "--out", str(shared))
+    assert refused.returncode == 2 and "mode 0755" in refused.stderr and list(shared.iterdir()) == []
+    done = callaudit(home, "export", "--from", today, "--to", today, "--as", "cora", "--out", str(tmp_path / "new" / "export"))
+    assert done.returncode == 0, done.stderr
+    for d in (tmp_path / "new", tmp_path / "new" / "export"):
+        assert oct(d.stat().st_mode)[-3:] == "700"
+    files = list((tmp_path / "new" / "export").iterdir())
+    assert files and all(oct(f.stat().st_mode)[-3:] == "600" for f in files)
+    assert oct((home / "config.yaml").stat().st_mode)[-3:] in ("600", "644")  # written by the test, not by callaudit
+    assert oct((home / "audio").stat().st_mode)[-3:] == "700"
