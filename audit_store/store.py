@@ -328,6 +328,36 @@ class AuditStore:
                 q = q.where(AccessLogRecord.at < until)
             return list(s.scalars(q))
 
+    def purge(self, user: User | None, retention: "Retention", *, now: datetime | None = None, actor_name: str | None = None) -> list[TombstoneRecord]:
+        """``purge_expired`` as ``user`` (an admin); the purge is access-logged, allowed or denied."""
+        self.check(user, Action.PURGE, "store", "retention purge", actor_name=actor_name)
+        return self.purge_expired(retention, actor=user.name if user else "unknown", now=now)
+
+    def record_users(self, users: dict[str, User]) -> AccessLogRecord | None:
+        """Record the config's users (names, roles, teams, OS accounts) if they differ from the
+        last recorded set: one ``change_users`` access-log row saying who was added, removed or
+        changed, by the OS account that first ran with the new config. None if unchanged."""
+        snapshot = {name: u.model_dump(mode="json", exclude={"name"}) for name, u in sorted(users.items())}
+        digest = sha256_text(canonical_json(snapshot))
+        with self.writing() as s:
+            last = s.scalars(select(AccessLogRecord).where(AccessLogRecord.action == Action.CHANGE_USERS.value).order_by(AccessLogRecord.id.desc())).first()
+            if last is not None and last.object_id == digest:
+                return None
+            before = json.loads(last.detail)["users"] if last is not None and last.detail else {}
+            change = {
+                "added": sorted(set(snapshot) - set(before)),
+                "removed": sorted(set(before) - set(snapshot)),
+                "changed": sorted(n for n in set(snapshot) & set(before) if snapshot[n] != before[n]),
+                "users": snapshot,
+            }
+            origin = Origin.here()
+            row = AccessLogRecord(at=utc_now(), actor=origin.os_account or "unknown", role="os_account", action=Action.CHANGE_USERS.value,
+                                  object_type="users", object_id=digest, outcome="allowed", purpose="the config's users: section changed",
+                                  host=origin.host, process=origin.process, correlation_id=origin.correlation_id, detail=canonical_json(change),
+                                  os_account=origin.os_account)  # fmt: skip
+            append_row(s, row)
+        return row
+
     def purge_expired(self, retention: "Retention", *, actor: str, now: datetime | None = None) -> list[TombstoneRecord]:
         """Remove content older than its retention period; leave a tombstone for each removal.
 

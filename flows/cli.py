@@ -25,6 +25,20 @@ EXIT_FAILURES = 1  # the batch ran, but some calls were quarantined
 EXIT_ERROR = 2  # nothing ran: bad config, bad arguments, broken store
 
 
+def _acting(data: Home, config, claimed: str | None):  # noqa: ANN001, ANN202 - Config; (AuditStore, Principal)
+    """The store, and the callaudit user this command acts as: the OS account running it proves
+    it (audit_store/identity.py); a claimed name it may not act as is refused, and logged."""
+    from audit_store.identity import act_as
+
+    from .nightly import get_store
+
+    users = config.user_models()
+    principal = act_as(users, claimed, data.root)
+    store = get_store(data.store_url)
+    store.record_users(users)  # a changed users: section is in the access log
+    return store, principal
+
+
 class CliError(click.ClickException):
     """An error that stopped the command before it did anything."""
 
@@ -115,7 +129,7 @@ def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend:
 
 @cli.command()
 @click.argument("call_id")
-@click.option("--as", "user", required=True, help="Who is reading (a user from the config file).")
+@click.option("--as", "user", help="Who is reading (a user from the config file); one of the users your OS account may act as (default: its only one).")
 @click.option("--purpose", help="Why (recorded in the access log), e.g. 'coaching session'.")
 @click.option("--rubric", "rubric_id", help="Show the score under this rubric (default: the config's rubric).")
 @click.pass_obj
@@ -123,12 +137,12 @@ def show(obj, call_id: str, user: str, purpose: str | None, rubric_id: str | Non
     """Show a call's redacted transcript and its score with evidence (access-logged)."""
     from audit_store import AccessDenied, NotFound
 
-    from .nightly import get_store
     from .render import print_call
 
     data, config = obj
+    store, who = _acting(data, config, user)
     try:
-        view = get_store(data.store_url).read_call(config.user(user), call_id, rubric_id=rubric_id or config.rubric, purpose=purpose, actor_name=user)
+        view = store.read_call(who.user, call_id, rubric_id=rubric_id or config.rubric, purpose=purpose, actor_name=who.name)
     except (AccessDenied, NotFound) as e:
         raise CliError(str(e)) from None
     print_call(view)
@@ -138,7 +152,7 @@ def show(obj, call_id: str, user: str, purpose: str | None, rubric_id: str | Non
 @click.argument("call_ids", nargs=-1)
 @click.option("--rubric", "rubric_id", required=True, help="Rubric id (see `callaudit rubric show`).")
 @click.option("--version", "rubric_version", type=int, help="Rubric version (default: the highest installed).")
-@click.option("--as", "user", required=True, help="Who re-scores (qa_lead or admin); each transcript read is logged.")
+@click.option("--as", "user", help="Who re-scores (qa_lead or admin); each transcript read is logged; one of the users your OS account may act as (default: its only one).")
 @click.pass_obj
 def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | None, user: str) -> None:  # noqa: ANN001
     """Re-score stored redacted transcripts with a rubric (all calls when none are named).
@@ -146,13 +160,13 @@ def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | 
     from audit_store import AccessDenied, NotFound
     from scoring import RubricNotFound, find_rubric
 
-    from .nightly import get_store
     from .rescore import rescore_calls
 
     data, config = obj
+    store, who = _acting(data, config, user)
     try:
         rubric = find_rubric(rubric_id, data.root, rubric_version)
-        results = rescore_calls(get_store(data.store_url), config.user(user), rubric, list(call_ids), actor_name=user)
+        results = rescore_calls(store, who.user, rubric, list(call_ids), actor_name=who.name)
     except (AccessDenied, NotFound, RubricNotFound) as e:
         raise CliError(str(e)) from None
     for r in results:
@@ -163,7 +177,7 @@ def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | 
 @cli.command()
 @click.option("--rubric", "rubric_id", required=True, help="Rubric id to calibrate (its highest installed version).")
 @click.option("--grades", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="CSV: grader_id,call_id,criterion_id,answer.")
-@click.option("--as", "user", required=True, help="Who calibrates (qa_lead or admin).")
+@click.option("--as", "user", help="Who calibrates (qa_lead or admin); one of the users your OS account may act as (default: its only one).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder (default: calibration/ under the data directory).")
 @click.option("--no-promote", is_flag=True, help="Report only; do not promote even if the gate passes.")
 @click.pass_obj
@@ -310,7 +324,7 @@ def _parse_date(_ctx, _param, value: str | None):  # noqa: ANN001, ANN202
 @click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
 @click.option("--to", "end", required=True, callback=_parse_date, help="Last day, inclusive.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "json"]), default="csv", show_default=True)
-@click.option("--as", "user", required=True, help="Who exports (compliance_officer or admin).")
+@click.option("--as", "user", help="Who exports (compliance_officer or admin); one of the users your OS account may act as (default: its only one).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: exports/FROM_TO under the data directory).")
 @click.option("--purpose", help="Why (recorded in the access log).")
 @click.pass_obj
@@ -319,12 +333,11 @@ def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str 
     chain verification and heads, an HTML summary, and a manifest of SHA-256s."""
     from audit_store import AccessDenied, FolderTooOpen, export_period
 
-    from .nightly import get_store
-
     data, config = obj
+    store, who = _acting(data, config, user)
     out = out or data.root / "exports" / f"{start}_{end}"
     try:
-        result = export_period(get_store(data.store_url), config.user(user), start, end, fmt, out, purpose=purpose, actor_name=user)
+        result = export_period(store, who.user, start, end, fmt, out, purpose=purpose, actor_name=who.name)
     except (AccessDenied, FolderTooOpen, ValueError) as e:
         raise CliError(str(e)) from None
     click.echo(f"wrote {len(result.files)} files and manifest.json to {result.directory}")
@@ -338,7 +351,7 @@ def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str 
 @click.option("--team", help="A report per agent of the team.")
 @click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
 @click.option("--to", "end", required=True, callback=_parse_date, help="Last day, inclusive.")
-@click.option("--as", "user", required=True, help="Who reads (a coach sees their team, an agent themselves).")
+@click.option("--as", "user", help="Who reads (a coach sees their team, an agent themselves); one of the users your OS account may act as (default: its only one).")
 @click.option("--rubric", "rubric_id", help="Scores under this rubric (default: the config's rubric).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write (default: reports/ under the data directory).")
 @click.pass_obj
@@ -347,12 +360,11 @@ def coach(obj, agent_id: str | None, team: str | None, start, end, user: str, ru
     from audit_store import AccessDenied
 
     from .coaching import build_coaching_report, write_coaching_report
-    from .nightly import get_store
 
     data, config = obj
+    store, who = _acting(data, config, user)
     try:
-        report = build_coaching_report(get_store(data.store_url), config.user(user), rubric_id or config.rubric, start, end,
-                                       agent_id=agent_id, team=team, actor_name=user)  # fmt: skip
+        report = build_coaching_report(store, who.user, rubric_id or config.rubric, start, end, agent_id=agent_id, team=team, actor_name=who.name)
     except (AccessDenied, ValueError) as e:
         raise CliError(str(e)) from None
     scope = f"agent-{agent_id}" if agent_id else f"team-{team}"
@@ -361,7 +373,7 @@ def coach(obj, agent_id: str | None, team: str | None, start, end, user: str, ru
 
 
 @cli.command("access-log")
-@click.option("--as", "user", required=True, help="Who reads (compliance_officer or admin).")
+@click.option("--as", "user", help="Who reads (compliance_officer or admin); one of the users your OS account may act as (default: its only one).")
 @click.option("--from", "start", callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
 @click.option("--to", "end", callback=_parse_date, help="Last day, inclusive.")
 @click.option("--purpose", help="Why (recorded in the access log).")
@@ -372,13 +384,12 @@ def access_log(obj, user: str, start, end, purpose: str | None) -> None:  # noqa
 
     from audit_store import AccessDenied
 
-    from .nightly import get_store
-
     data, config = obj
+    store, who = _acting(data, config, user)
     since = start.isoformat() if start else None
     until = (end + timedelta(days=1)).isoformat() if end else None
     try:
-        rows = get_store(data.store_url).read_access_log(config.user(user), since=since, until=until, purpose=purpose, actor_name=user)
+        rows = store.read_access_log(who.user, since=since, until=until, purpose=purpose, actor_name=who.name)
     except AccessDenied as e:
         raise CliError(str(e)) from None
     from .render import printable
@@ -389,19 +400,18 @@ def access_log(obj, user: str, start, end, purpose: str | None) -> None:  # noqa
 
 
 @cli.command()
-@click.option("--as", "user", required=True, help="Who purges (admin).")
+@click.option("--as", "user", help="Who purges (admin); one of the users your OS account may act as (default: its only one).")
 @click.pass_obj
 def purge(obj, user: str) -> None:  # noqa: ANN001
     """Remove content older than the config's retention periods, leaving tombstones."""
-    from audit_store import Role
-
-    from .nightly import get_store
+    from audit_store import AccessDenied
 
     data, config = obj
-    who = config.user(user)
-    if who is None or who.role is not Role.ADMIN:
-        raise CliError(f"{user!r} may not purge: only an admin may (users: section of {data.config_path})")
-    tombstones = get_store(data.store_url).purge_expired(config.retention_policy(), actor=user)
+    store, who = _acting(data, config, user)
+    try:
+        tombstones = store.purge(who.user, config.retention_policy(), actor_name=who.name)
+    except AccessDenied as e:
+        raise CliError(f"{e} (only an admin may purge; users: section of {data.config_path})") from None
     click.echo(f"purged {len(tombstones)} items: " + ", ".join(f"{t.kind} of {t.call_id}" for t in tombstones[:20]))
 
 

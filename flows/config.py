@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
@@ -124,6 +125,9 @@ class Config(BaseModel):
         spec = self.users.get(name)
         return None if spec is None else User(name=name, **(spec or {}))
 
+    def user_models(self) -> dict[str, User]:
+        return {name: User(name=name, **(spec or {})) for name, spec in self.users.items()}
+
     def transcription_options(self, **overrides: object) -> TranscriptionOptions:
         values = {**self.transcription.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
         return TranscriptionOptions(**{f.name: values[f.name] for f in fields(TranscriptionOptions) if f.name in values})
@@ -186,6 +190,7 @@ class Home:
 
     def load_config(self) -> Config:
         self.ensure()
+        _check_config_file(self.config_path)
         try:
             raw = yaml.safe_load(self.config_path.read_text()) or {}
             config = Config.model_validate(raw)
@@ -197,3 +202,16 @@ class Home:
         if not config.inbox.is_absolute():
             config.inbox = (self.root / config.inbox).resolve()
         return config
+
+
+def _check_config_file(path: Path) -> None:
+    """The config maps OS accounts to callaudit users, so whoever can write it can be anyone:
+    refuse one that another account could have written."""
+    st = path.lstat()
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{path} is not a regular file (a symbolic link?); the config must be the file itself")
+    if st.st_mode & 0o022:
+        raise ConfigError(f"{path} can be written by other accounts (mode {stat.S_IMODE(st.st_mode):04o}); it says who may act as whom: "
+                          f"run `chmod go-w {path}`")  # fmt: skip
+    if st.st_uid not in (os.geteuid(), 0):
+        raise ConfigError(f"{path} belongs to another account (uid {st.st_uid}); the config must be yours or root's")

@@ -35,6 +35,8 @@ from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from audit_store import AuditStore, CallIdInUse
+from audit_store.access import Acting, set_acting
+from audit_store.identity import os_account
 from redaction import RedactionOptions
 from scoring import Rubric, find_rubric
 from transcription import Call, TranscriptionOptions, discover_calls
@@ -182,11 +184,13 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
     rubric = find_rubric(config.rubric, data.root)  # a broken rubric stops the batch before any call; one version for all
     store = get_store(data.store_url)
     run_id = str(flow_run.id) if flow_run.id else None
+    set_acting(Acting(os_account(), run_id))  # what the batch logs carries its OS account and flow run id
     started = time.perf_counter()
     summary = BatchSummary(run_id, str(inbox_dir), datetime.now(timezone.utc).isoformat(timespec="seconds"),
                            task_runner=settings.task_runner, workers=settings.worker_count())  # fmt: skip
 
     with batch_lock(data):
+        store.record_users(config.user_models())  # a changed users: section is in the access log by the next morning
         summary.swept_files = sweep_orphaned_audio(store, data.audio_dir)
         if summary.swept_files:
             logger.warning("removed %d redacted audio files no stored call points to (left by an interrupted run)", summary.swept_files)

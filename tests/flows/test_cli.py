@@ -82,7 +82,7 @@ def test_exports_are_owner_only_and_an_open_export_folder_is_refused(tmp_path: P
 
     home = tmp_path / "home"
     home.mkdir(mode=0o700)
-    (home / "config.yaml").write_text("users:\n  cora: {role: compliance_officer}\n")
+    (home / "config.yaml").write_text("users:\n  cora: {role: compliance_officer, os_accounts: ['@owner']}\n")
     today = date.today().isoformat()
     shared = tmp_path / "shared"
     shared.mkdir()
@@ -97,3 +97,28 @@ def test_exports_are_owner_only_and_an_open_export_folder_is_refused(tmp_path: P
     assert files and all(oct(f.stat().st_mode)[-3:] == "600" for f in files)
     assert oct((home / "config.yaml").stat().st_mode)[-3:] in ("600", "644")  # written by the test, not by callaudit
     assert oct((home / "audio").stat().st_mode)[-3:] == "700"
+
+
+def test_a_claimed_name_is_not_an_identity(tmp_path: Path):
+    """Issue #20: `callaudit show CALL --as admin` worked for anyone who could run the CLI, and
+    purge was not logged."""
+    from audit_store import AccessLogRecord, AuditStore
+    from audit_store.identity import os_account
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.yaml").write_text(
+        "users:\n  admin: {role: admin, os_accounts: [someone-else]}\n  qa: {role: qa_lead, os_accounts: ['@owner']}\n"
+    )
+    shown = callaudit(home, "show", "C-1", "--as", "admin")
+    assert shown.returncode == 2 and f"OS account {os_account()!r} may not act as 'admin'" in shown.stderr
+    purge = callaudit(home, "purge")  # no --as: the one user this account may act as (qa), who may not purge
+    assert purge.returncode == 2 and "does not grant purge" in purge.stderr
+    store = AuditStore(f"sqlite:///{home / 'store.db'}")
+    with store.session() as s:
+        rows = [(r.actor, r.action, r.outcome, r.os_account) for r in s.query(AccessLogRecord).order_by(AccessLogRecord.id)]
+        correlation = [r.correlation_id for r in s.query(AccessLogRecord).order_by(AccessLogRecord.id)]
+    me = os_account()
+    assert rows == [(me, "change_users", "allowed", me), ("admin", "read_call", "denied", me), ("qa", "purge", "denied", me)]
+    assert all(correlation) and correlation[0] == correlation[1] != correlation[2]  # one id per command
+    store.verify()
