@@ -101,6 +101,7 @@ def export_period(
                 "format": fmt,
                 "chain_verified": chain["verified"],
                 "chain_heads": {h["table"]: h["head"] for h in chain["heads"]},
+                "chain_rows": {h["table"]: h["rows"] for h in chain["heads"]},  # with the heads: `verify --against` (rollback, truncation)
                 "files": {p.name: _sha256(p) for p in files},
             },
             indent=2,

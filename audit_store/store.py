@@ -69,10 +69,11 @@ class AuditStore:
     >>> store = AuditStore("sqlite:///" + str(Path("~/.callaudit/store.db").expanduser()))  # doctest: +SKIP
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
         self.engine = _make_engine(url)
-        upgrade(self.engine)
+        if migrate:  # `callaudit verify` opens a store as it is (audit_store/integrity.py)
+            upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:

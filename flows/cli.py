@@ -283,14 +283,17 @@ def models(obj) -> None:  # noqa: ANN001
 
 @cli.command()
 @click.option("--export", "export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Check an export folder against its manifest instead.")
+@click.option("--against", "against", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Also check that the store still passes through the chain heads this export recorded (rollback, truncation).")
 @click.pass_obj
-def verify(obj, export_dir: Path | None) -> None:  # noqa: ANN001
-    """Recompute the store's hash chains (or an export's manifest); report the first broken link."""
-    from audit_store import ChainBroken, ManifestMismatch, verify_manifest
+def verify(obj, export_dir: Path | None, against: Path | None) -> None:  # noqa: ANN001
+    """Check the store: schema, append-only triggers, every hash chain and content digest,
+    references and tombstones (and, with --against, an export's chain heads). FAILED says what
+    was expected and what was found."""
+    from audit_store import AuditStoreError, ManifestMismatch, verify_manifest
+    from audit_store.integrity import verify_url
 
-    from .nightly import get_store
-
-    data, _ = obj
+    data, config = obj
     if export_dir is not None:
         try:
             verify_manifest(export_dir / "manifest.json")
@@ -300,13 +303,13 @@ def verify(obj, export_dir: Path | None) -> None:  # noqa: ANN001
         click.echo(f"OK: every file in {export_dir} matches manifest.json")
         return
     try:
-        heads = get_store(data.store_url).verify()
-    except ChainBroken as e:
+        heads = verify_url(data.store_url, against=against, retention=config.retention_policy())
+    except (AuditStoreError, OSError, ValueError) as e:
         click.echo(f"FAILED: {e}", err=True)
         sys.exit(EXIT_FAILURES)
     for h in heads:
         click.echo(f"{h.table:12s} {h.rows:6d} rows  head {h.head}")
-    click.echo("OK: every chain verifies")
+    click.echo("OK: every chain verifies; triggers, references and tombstones checked" + (f"; the store passes through the heads in {against}" if against else ""))
 
 
 def _parse_date(_ctx, _param, value: str | None):  # noqa: ANN001, ANN202

@@ -122,3 +122,16 @@ def test_a_claimed_name_is_not_an_identity(tmp_path: Path):
     assert rows == [(me, "change_users", "allowed", me), ("admin", "read_call", "denied", me), ("qa", "purge", "denied", me)]
     assert all(correlation) and correlation[0] == correlation[1] != correlation[2]  # one id per command
     store.verify()
+
+
+def test_verify_says_failed_with_expected_and_actual_never_a_traceback(tmp_path: Path):
+    import sqlite3
+
+    home = tmp_path / "home"
+    first = callaudit(home, "verify")  # a new store
+    assert first.returncode == 0 and "OK: every chain verifies" in first.stdout, first.stderr
+    with sqlite3.connect(home / "store.db") as db:
+        db.execute("DELETE FROM alembic_version")
+    reset = callaudit(home, "verify")
+    assert reset.returncode == 1 and "FAILED: alembic_version" in reset.stderr and "expected revision" in reset.stderr
+    assert "Traceback" not in reset.stderr
