@@ -53,6 +53,10 @@ def _prepare_environment(home: Home, verbose: bool = False) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if not os.environ.get("PREFECT_API_URL"):  # the servers callaudit starts need credentials (flows/deployment.py)
+        from .deployment import use_api_auth
+
+        use_api_auth(home)
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # Dask's cluster start/stop chatter
@@ -227,10 +231,14 @@ def serve(obj, cron: str | None, port: int) -> None:  # noqa: ANN001
 
     signal.signal(signal.SIGTERM, _stop)
     data, config = obj
+    external = bool(os.environ.get("PREFECT_API_URL"))  # someone else's server: its credentials are its own
     try:
         with prefect_server(data, port) as api_url:
             click.echo(f"Prefect API {api_url}; nightly batch on '{cron or config.schedule.cron}' ({config.schedule.timezone or 'local time'})")
-            click.echo(f"UI: {api_url.removesuffix('/api')}  Run it now: PREFECT_API_URL={api_url} .venv/bin/prefect deployment run 'nightly-batch/nightly'")
+            secret = data.root / "prefect-api-auth"
+            auth = "" if external else f" PREFECT_API_AUTH_STRING=\"$(cat {secret})\""
+            click.echo(f"UI: {api_url.removesuffix('/api')}{'' if external else f' (credentials: the contents of {secret})'}  "
+                       f"Run it now: PREFECT_API_URL={api_url}{auth} .venv/bin/prefect deployment run 'nightly-batch/nightly'")
             serve_nightly(data, config, cron=cron)
     except ServerError as e:
         raise CliError(str(e)) from None

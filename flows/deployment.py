@@ -4,6 +4,14 @@ Prefect's temporary (ephemeral) server has no scheduler: a deployment served aga
 runs. So unless PREFECT_API_URL names a Prefect server, `serve` starts one on localhost (its
 database under Prefect's home in the data directory), waits for it, serves the deployment, and
 stops the server when it is stopped.
+
+Nobody else on the machine can steer it. The servers callaudit starts (this one, and the
+temporary one of every `callaudit run`) listen on 127.0.0.1 only and require Prefect 3's basic
+auth (``server.api.auth_string``) with a secret only the data directory's owner can read
+(``prefect-api-auth`` in it, 0600; ``use_api_auth``). A server already answering on the port is
+used only if it refuses requests without that secret. The deployment's flow takes no parameters
+(``flows.nightly.scheduled_batch``). With PREFECT_API_URL pointing at your own server, protecting
+it (auth string, reverse proxy) is that server's configuration.
 """
 
 from __future__ import annotations
@@ -26,6 +34,40 @@ class ServerError(Exception):
     """The local Prefect server could not be started or reached."""
 
 
+AUTH_FILE = "prefect-api-auth"  # in the data directory: the basic-auth secret of the servers callaudit starts
+
+
+def use_api_auth(home: Home) -> str:
+    """Make the Prefect servers this process starts, and its clients, use basic auth with the data
+    directory's secret (created on first use, 0600); returns it. Call before importing prefect,
+    and only when PREFECT_API_URL is not set (someone else's server has its own credentials)."""
+    import secrets
+
+    from audit_store.files import write_private
+
+    path = home.root / AUTH_FILE
+    if not path.exists():
+        write_private(path, f"callaudit:{secrets.token_urlsafe(32)}\n")
+    secret = path.read_text().strip()
+    os.environ["PREFECT_SERVER_API_AUTH_STRING"] = secret
+    os.environ["PREFECT_API_AUTH_STRING"] = secret
+    return secret
+
+
+def _refuses_strangers(api_url: str) -> bool:
+    """Whether the server at ``api_url`` answers 401 to a request without credentials."""
+    import urllib.error
+
+    request = urllib.request.Request(f"{api_url}/flows/filter", data=b"{}", method="POST", headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=5):  # noqa: S310 - localhost only
+            return False
+    except urllib.error.HTTPError as e:
+        return e.code == 401
+    except OSError:
+        return False
+
+
 def _healthy(api_url: str) -> bool:
     try:
         with urllib.request.urlopen(f"{api_url}/health", timeout=2) as response:  # noqa: S310 - localhost only
@@ -43,6 +85,9 @@ def prefect_server(home: Home, port: int) -> Iterator[str]:
         return
     api_url = f"http://127.0.0.1:{port}/api"
     if _healthy(api_url):
+        if not _refuses_strangers(api_url):  # not one of ours: anyone on the machine could steer it
+            raise ServerError(f"a Prefect server that needs no credentials already answers on port {port}; stop it, or serve on "
+                              "another --port (callaudit starts its own, with credentials)")  # fmt: skip
         os.environ["PREFECT_API_URL"] = api_url
         yield api_url
         return
@@ -102,15 +147,15 @@ def serve_nightly(home: Home, config: Config, cron: str | None = None) -> None:
     from prefect.runner import Runner
     from prefect.schedules import Cron
 
-    from .nightly import nightly_batch
+    from .nightly import SERVED_HOME, scheduled_batch
 
     timezone = config.schedule.timezone or tzlocal.get_localzone_name()
+    os.environ[SERVED_HOME] = str(home.root)  # not a parameter: a flow run's parameters come from whoever can reach the API
     runner = Runner(name=DEPLOYMENT_NAME, pause_on_shutdown=False)
     runner.add_flow(
-        nightly_batch,
+        scheduled_batch,
         name=DEPLOYMENT_NAME,
         schedules=[Cron(cron or config.schedule.cron, timezone=timezone)],
-        parameters={"home": str(home.root)},
         description="Transcribe, redact, score and store the day's calls.",
         tags=["callaudit"],
         entrypoint_type=EntrypointType.MODULE_PATH,  # runs import flows.nightly, so package imports work

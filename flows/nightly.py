@@ -172,8 +172,29 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
     """Process every new call in the inbox; quarantine what cannot be processed.
 
     ``batch`` and ``transcription`` override keys of those config sections for this run. The task runner
-    is chosen per run from the config (so a served deployment picks up config changes).
+    is chosen per run from the config (so a served deployment picks up config changes). Run by
+    the CLI in its own process (``run_batch``), never served: the served deployment is
+    ``scheduled_batch``, which takes no parameters.
     """
+    return _batch(inbox, home, batch, transcription)
+
+
+SERVED_HOME = "CALLAUDIT_SERVED_HOME"  # set by `callaudit serve` in its own environment, inherited by the runs it executes
+
+
+@flow(name="nightly-batch", persist_result=False, log_prints=False)
+def scheduled_batch() -> BatchSummary:
+    """The served deployment's flow. It takes no parameters (Prefect refuses a run that passes
+    any), so nobody who can reach the Prefect API can point it at another inbox, data directory,
+    store or Dask scheduler: all of them come from the config of the data directory that
+    ``callaudit serve`` was started with."""
+    home = os.environ.get(SERVED_HOME)
+    if not home:
+        raise RuntimeError(f"{SERVED_HOME} is not set: this flow runs only under `callaudit serve`")
+    return _batch(None, home, None, None)
+
+
+def _batch(inbox: str | None, home: str | None, batch: dict | None, transcription: dict | None) -> BatchSummary:
     logger = get_run_logger()
     data = Home.resolve(home)
     config = data.load_config()
