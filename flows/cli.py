@@ -25,6 +25,35 @@ EXIT_FAILURES = 1  # the batch ran, but some calls were quarantined
 EXIT_ERROR = 2  # nothing ran: bad config, bad arguments, broken store
 
 
+def _flush_prefect_logs() -> None:
+    from prefect.logging.handlers import APILogWorker
+
+    try:
+        APILogWorker.drain_all(timeout=5)
+    except Exception:  # noqa: BLE001 - logs are not worth a traceback at exit
+        pass
+
+
+def _interrupt_twice_to_stop_now() -> None:
+    """Ctrl-C ends a batch cleanly: no new call starts, the calls in progress finish (each is one
+    transaction) and the temporary server stops. A second Ctrl-C stops at once: what was not
+    committed is rolled back and processed by the next run, and no original was touched (they
+    are disposed of only after their call commits); the server dies with the process."""
+    import signal
+
+    interrupted = False
+
+    def handle(_signum, _frame) -> None:  # noqa: ANN001
+        nonlocal interrupted
+        if interrupted:
+            os._exit(130)
+        interrupted = True
+        click.echo("\nstopping: the calls in progress finish first (Ctrl-C again to stop now; they are then processed by the next run)", err=True)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handle)
+
+
 def _acting(data: Home, config, claimed: str | None):  # noqa: ANN001, ANN202 - Config; (AuditStore, Principal)
     """The store, and the callaudit user this command acts as: the OS account running it proves
     it (audit_store/identity.py); a claimed name it may not act as is refused, and logged."""
@@ -100,33 +129,37 @@ def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend:
     from transcription.windows import share_heap
 
     share_heap()  # before Prefect starts its threads
-    from .render import print_summary, progress_bar
+    from .deployment import ServerError, free_port, prefect_server
 
     data, config = obj
-    from .nightly import PROGRESS_LISTENERS, BatchAlreadyRunning, run_batch
-
     runner = {} if dask is None else {"task_runner": "dask", "dask_address": None if dask == "local" else dask}
     asr = {"backend": backend, "model": model, "compute_type": compute_type, "beam_size": beam_size, "batch_size": batch_size}
     try:
         config.transcription_options(**asr)  # a bad combination stops here, before any flow run
     except ValueError as e:
         raise CliError(f"transcription options: {e}") from None
-    with progress_bar() as listener:
-        PROGRESS_LISTENERS.append(listener)
-        try:
-            summary = run_batch(str(data.root), str(inbox) if inbox else None, transcription=asr, workers=workers, **runner)
-        except (FileNotFoundError, BatchAlreadyRunning) as e:
-            raise CliError(str(e)) from None
-        except RuntimeError as e:
-            if "ephemeral Prefect API server" not in str(e):
-                raise
-            raise CliError(
-                f"Prefect's temporary API server did not start within {os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS']} s "
-                f"(a busy machine?); nothing was processed. Run again, raise batch.prefect_start_timeout in {data.config_path}, "
-                f"or point PREFECT_API_URL at a running Prefect server"
-            ) from None
-        finally:
-            PROGRESS_LISTENERS.remove(listener)
+    _interrupt_twice_to_stop_now()
+    try:
+        # Our own temporary server, not Prefect's: it dies with this process, even a killed one (flows/deployment.py).
+        with prefect_server(data, free_port(), temporary=True, timeout=config.batch.prefect_start_timeout):
+            from .nightly import PROGRESS_LISTENERS, BatchAlreadyRunning, run_batch
+            from .render import print_summary, progress_bar
+
+            with progress_bar() as listener:
+                PROGRESS_LISTENERS.append(listener)
+                try:
+                    summary = run_batch(str(data.root), str(inbox) if inbox else None, transcription=asr, workers=workers, **runner)
+                except (FileNotFoundError, BatchAlreadyRunning) as e:
+                    raise CliError(str(e)) from None
+                except KeyboardInterrupt:
+                    click.echo("stopped: the calls that finished are stored; the others are processed by the next run", err=True)
+                    sys.exit(130)
+                finally:
+                    PROGRESS_LISTENERS.remove(listener)
+                    _flush_prefect_logs()  # while the server is still there
+    except ServerError as e:
+        raise CliError(f"Prefect's API server for this run: {e} (a busy machine?); nothing was processed. Run again, raise "
+                       f"batch.prefect_start_timeout in {data.config_path}, or point PREFECT_API_URL at a running Prefect server") from None  # fmt: skip
     print_summary(summary)
     sys.exit(EXIT_FAILURES if summary.failed else 0)
 
