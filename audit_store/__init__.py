@@ -16,7 +16,7 @@ from .schema import (
 from .files import FolderTooOpen
 from .export import FORMATS, ExportResult, ManifestMismatch, export_period, verify_manifest
 from .schema import CalibrationRunRecord, ContentRecord, OriginalRecord, TombstoneRecord
-from .store import AuditStore, CallView, Retention, utc_now
+from .store import AuditStore, CallView, Erasure, Retention, utc_now
 
 __all__ = [
     "AccessDenied",
@@ -32,6 +32,7 @@ __all__ = [
     "CallView",
     "CalibrationRunRecord",
     "ContentRecord",
+    "Erasure",
     "ExportResult",
     "FORMATS",
     "FolderTooOpen",

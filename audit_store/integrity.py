@@ -134,7 +134,9 @@ def check_references(s: Session) -> None:
 def check_tombstones(s: Session, retention=None) -> None:  # noqa: ANN001 - Retention | None
     """Each tombstone removes content of its own call, and no sooner than allowed."""
     calls = {c.call_id: c for c in s.scalars(select(CallRecord))}
-    erased = {r.object_id: r.at for r in s.scalars(select(AccessLogRecord).where(AccessLogRecord.action == "erase", AccessLogRecord.outcome == "allowed"))}
+    erased: dict[str, str] = {}  # call id -> when its first allowed erasure was logged
+    for r in s.scalars(select(AccessLogRecord).where(AccessLogRecord.action == "erase", AccessLogRecord.outcome == "allowed").order_by(AccessLogRecord.id)):
+        erased.setdefault(r.object_id, r.at)
     for t in s.scalars(select(TombstoneRecord).order_by(TombstoneRecord.id)):
         where = f"tombstones row {t.id}"
         call = calls.get(t.call_id)

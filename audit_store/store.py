@@ -393,6 +393,52 @@ class AuditStore:
                 purged.add(original.source_sha256)
         return tombstones
 
+    def erase(self, user: User | None, call_id: str, *, reason: str, actor_name: str | None = None, now: datetime | None = None) -> Erasure:
+        """Erase a call on a data subject's request: its redacted transcript and score bodies,
+        its redacted audio files and its vaulted originals are removed, each with a tombstone
+        (reason "erasure: REASON"); the chained rows (ids, totals, entity types and offsets,
+        never values) stay, so every chain still verifies. Access-logged, allowed or denied
+        (compliance officers and admins). Originals kept in the inbox (originals.policy: keep)
+        belong to the system that governs that inbox: they are listed, not deleted.
+
+        >>> store.erase(officer, "NW-20261121-0001", reason="GDPR art. 17 request #4411")  # doctest: +SKIP
+        """
+        reason = " ".join(reason.split())
+        if not reason:
+            raise ValueError("an erasure needs a reason (--reason), e.g. the request's reference")
+        why = f"erasure: {reason}"
+        with self.writing() as s:
+            call = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id)).first()
+            check_access(s, user, Action.ERASE, "call", call_id, call=call, purpose=reason, actor_name=actor_name)
+        now = now or datetime.now(timezone.utc)  # after the access-log row: a tombstone never predates its erasure
+        if call is None:
+            raise NotFound(f"no call {call_id!r} in the store")
+        actor = user.name if user else "unknown"
+        tombstones: list[TombstoneRecord] = []
+        with self.writing() as s:
+            purged = set(s.scalars(select(TombstoneRecord.target_sha256)))
+            for model, kind in ((TranscriptRecord, "transcript"), (ScoreRecord, "score")):
+                for row in s.scalars(select(model).where(model.call_id == call_id).order_by(model.id)):
+                    if row.content_sha256 not in purged:
+                        s.execute(delete(ContentRecord).where(ContentRecord.sha256 == row.content_sha256))
+                        tombstones.append(_tombstone(s, kind, call_id, row.content_sha256, row.content_sha256, 0, actor, now, reason=why))
+                        purged.add(row.content_sha256)
+            for audio in json.loads(call.redacted_audio):
+                if audio["sha256"] not in purged:
+                    Path(audio["path"]).unlink(missing_ok=True)
+                    _remove_empty_folders(Path(audio["path"]).parent, levels=2)  # audio/CALL_ID/ATTEMPT
+                    tombstones.append(_tombstone(s, "redacted_audio", call_id, audio["path"], audio["sha256"], 0, actor, now, reason=why))
+                    purged.add(audio["sha256"])
+            kept = []
+            for original in s.scalars(select(OriginalRecord).where(OriginalRecord.call_id == call_id).order_by(OriginalRecord.id)):
+                if original.action == "vaulted" and original.source_sha256 not in purged:
+                    Path(original.vault_path).unlink(missing_ok=True)
+                    tombstones.append(_tombstone(s, "original", call_id, original.vault_path, original.source_sha256, 0, actor, now, reason=why))
+                    purged.add(original.source_sha256)
+                elif original.action == "kept":
+                    kept.append(original.source)
+        return Erasure(call_id, tuple(tombstones), tuple(dict.fromkeys(kept)))
+
     def verify(self) -> list[ChainHead]:
         """Recompute every hash chain; raises ChainBroken at the first bad link."""
         with self.session() as s:
@@ -402,6 +448,25 @@ class AuditStore:
     def _latest_score_row(s: Session, call_id: str, rubric_id: str) -> ScoreRecord | None:
         q = select(ScoreRecord).where(ScoreRecord.call_id == call_id, ScoreRecord.rubric_id == rubric_id)
         return s.scalars(q.order_by(ScoreRecord.id.desc())).first()
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What ``AuditStore.erase`` removed (a tombstone each) and the originals it left in an inbox
+    whose policy is keep."""
+
+    call_id: str
+    tombstones: tuple[TombstoneRecord, ...]
+    kept_originals: tuple[str, ...] = ()
+
+
+def _remove_empty_folders(folder: Path, levels: int) -> None:
+    for _ in range(levels):
+        try:
+            folder.rmdir()  # only if empty
+        except OSError:
+            return
+        folder = folder.parent
 
 
 @dataclass(frozen=True)

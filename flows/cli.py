@@ -4,6 +4,7 @@
     callaudit runs [RUN_ID]               recent batch runs: counts, durations, failures
     callaudit show CALL_ID --as USER      a call's redacted transcript and score (access-logged)
     callaudit serve                       run the nightly batch on its cron schedule
+    callaudit erase CALL_ID --reason TEXT  erase a call on a data subject's request (tombstones, access-logged)
     callaudit info | models | verify | rubric validate FILE | rubric show ID
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 from transcription.numerics import NumericsError, pin_numerics, pin_process_numerics
@@ -457,6 +459,29 @@ def purge(obj, user: str) -> None:  # noqa: ANN001
     except AccessDenied as e:
         raise CliError(f"{e} (only an admin may purge; users: section of {data.config_path})") from None
     click.echo(f"purged {len(tombstones)} items: " + ", ".join(f"{t.kind} of {t.call_id}" for t in tombstones[:20]))
+
+
+@cli.command()
+@click.argument("call_id")
+@click.option("--reason", required=True, help="Why (recorded in the access log and the tombstones), e.g. the request's reference.")
+@click.option("--as", "user", help="Who erases (compliance_officer or admin); one of the users your OS account may act as (default: its only one).")
+@click.pass_obj
+def erase(obj, call_id: str, reason: str, user: str | None) -> None:  # noqa: ANN001
+    """Erase a call on a data subject's request: its transcript, scores' details, redacted audio
+    and vaulted originals are removed, leaving tombstones; access-logged; every chain still verifies."""
+    from audit_store import AccessDenied, NotFound
+
+    data, config = obj
+    store, who = _acting(data, config, user)
+    try:
+        done = store.erase(who.user, call_id, reason=reason, actor_name=who.name)
+    except (AccessDenied, NotFound, ValueError) as e:
+        raise CliError(str(e)) from None
+    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(Counter(t.kind for t in done.tombstones).items())) or "nothing left to remove"
+    click.echo(f"erased call {call_id}: {kinds}; a tombstone for each")
+    if done.kept_originals:
+        click.echo(f"not erased: originals kept in the inbox by originals.policy keep ({', '.join(done.kept_originals)}); delete them where they are governed",
+                   err=True)  # fmt: skip
 
 
 @cli.group()

@@ -81,14 +81,19 @@ def test_rows_pointing_at_a_deleted_call_are_detected(filled: str):
         verify_url(filled)
 
 
-def test_a_forged_tombstone_is_detected(filled: str):
-    store = AuditStore(filled)
+def _forge_tombstone(url: str, call_id: str, reason: str) -> None:
+    """A tombstone for a call's transcript, correctly chained, and the transcript deleted."""
+    store = AuditStore(url)
     with store.writing() as s:
-        row = s.query(TranscriptRecord).filter_by(call_id="NW-20261121-0001").one()
+        row = s.query(TranscriptRecord).filter_by(call_id=call_id).one()
         append_row(s, TombstoneRecord(kind="transcript", call_id=row.call_id, target=row.content_sha256, target_sha256=row.content_sha256,
-                                      purged_at=utc_now(), reason="retention: transcript kept 365 days", actor="admin"))  # fmt: skip
+                                      purged_at=utc_now(), reason=reason, actor="mallory"))  # fmt: skip
         s.execute(text("DELETE FROM contents WHERE sha256 = :d"), {"d": row.content_sha256})
     store.engine.dispose()
+
+
+def test_a_forged_tombstone_is_detected(filled: str):
+    _forge_tombstone(filled, "NW-20261121-0001", "retention: transcript kept 365 days")
     with pytest.raises(StoreInvalid, match=r"content removed before its retention period ended .*expected removed 365 days or more"):
         verify_url(filled)
 
@@ -120,4 +125,10 @@ def test_a_reset_schema_version_or_a_dropped_table_is_failed_not_a_traceback(fil
 def test_an_edited_row_is_still_a_broken_chain(filled: str):
     _without_triggers(filled, "scores", "UPDATE scores SET total = -1 WHERE id = 1")
     with pytest.raises(ChainBroken, match="scores: chain broken at row 1"):
+        verify_url(filled)
+
+
+def test_an_erasure_tombstone_without_an_allowed_erasure_is_detected(filled: str):
+    _forge_tombstone(filled, "NW-20261121-0002", "erasure: request #1")
+    with pytest.raises(StoreInvalid, match="an erasure tombstone without the erasure that allowed it"):
         verify_url(filled)

@@ -135,3 +135,16 @@ def test_verify_says_failed_with_expected_and_actual_never_a_traceback(tmp_path:
     reset = callaudit(home, "verify")
     assert reset.returncode == 1 and "FAILED: alembic_version" in reset.stderr and "expected revision" in reset.stderr
     assert "Traceback" not in reset.stderr
+
+
+def test_erase_through_the_cli_is_access_logged(tmp_path: Path):
+    from audit_store import AccessLogRecord, AuditStore
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.yaml").write_text("users:\n  cora: {role: compliance_officer, os_accounts: ['@owner']}\n")
+    out = callaudit(home, "erase", "NO-SUCH-CALL", "--reason", "request #4411")
+    assert out.returncode == 2 and "no call 'NO-SUCH-CALL'" in out.stderr
+    with AuditStore(f"sqlite:///{home / 'store.db'}").session() as s:
+        row = s.query(AccessLogRecord).filter_by(action="erase").one()
+    assert (row.actor, row.outcome, row.purpose) == ("cora", "allowed", "request #4411")
