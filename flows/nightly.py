@@ -43,7 +43,7 @@ from transcription import Call, TranscriptionOptions, discover_calls
 from transcription.numerics import PORTABLE, numerics_env, resolve_isa
 
 from .config import BatchConfig, Config, Home, OriginalsConfig
-from .originals import OriginalNotDisposed, dispose_originals
+from .originals import OriginalNotDisposed, dispose_originals, finish_lone_sidecars
 from .pipeline import STAGES, CallOutcome, is_transient, process_call, sweep_orphaned_audio
 
 # The CLI subscribes here to draw its progress bar; a function, so it is not a flow parameter.
@@ -216,6 +216,9 @@ def _batch(inbox: str | None, home: str | None, batch: dict | None, transcriptio
         if summary.swept_files:
             logger.warning("removed %d redacted audio files no stored call points to (left by an interrupted run)", summary.swept_files)
         calls, rejected = discover_calls(inbox_dir, config.default_agent_channel, refuse_hard_links=config.originals.policy != "keep")
+        used = {c.metadata_path for c in calls if c.metadata_path} | {r.path.with_suffix(".json") for r in rejected}
+        for lone in finish_lone_sidecars(inbox_dir, used, store):
+            logger.warning("%s: the sidecar of a stored call, left by an interrupted run; disposed of as its row records", lone.name)
         total = len(calls) + len(rejected)
         logger.info("inbox %s: %d calls, %d files that are not calls; %s runner, %d workers", inbox_dir, len(calls), len(rejected), settings.task_runner, summary.workers)
         done = 0

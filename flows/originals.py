@@ -84,3 +84,26 @@ def _check_is_what_was_processed(call: Call, files: list[Path], policy: str) -> 
     if all(p.exists() for p in sources) and sha256_files(sources) != call.audio_sha256:
         raise OriginalNotDisposed(0, "the recording changed after it was processed; nothing done", str(sources[0]))
 
+
+
+def finish_lone_sidecars(inbox: Path, used: set[Path], store: AuditStore) -> list[Path]:
+    """Sidecars left alone in the inbox by a disposal that was interrupted after its recording
+    went (a sidecar may hold the customer's name and phone number, and its row already says
+    "deleted" or "vaulted"): carry out what was recorded. ``used``: the sidecars of the calls
+    found in the inbox (they are disposed of with their call). Returns the files handled."""
+    done = []
+    for path in sorted(inbox.glob("*.json")):
+        if path in used or path.is_symlink() or not path.is_file():
+            continue
+        row = store.original_of(sha256_file(path))
+        if row is None or row.action == "kept":
+            continue
+        if row.action == "vaulted" and row.vault_path:
+            target = Path(row.vault_path)
+            target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            shutil.move(str(path), target)
+            os.chmod(target, 0o600)
+        else:
+            path.unlink()
+        done.append(path)
+    return done

@@ -106,3 +106,19 @@ def test_a_recording_changed_after_processing_is_not_recorded_as_disposed(tmp_pa
     with pytest.raises(OriginalNotDisposed, match="changed after it was processed"):
         dispose_originals(call, store, "delete", tmp_path / "vault", 30)
     assert store.originals() == [] and len(list(inbox.iterdir())) == 3
+
+
+def test_a_sidecar_left_alone_by_an_interrupted_disposal_is_finished(tmp_path: Path):
+    """A run killed between deleting a recording and deleting its sidecar left the sidecar (the
+    customer's name and phone) in the inbox while its row said "deleted"."""
+    from flows.originals import finish_lone_sidecars
+
+    inbox, call, digests = _call(tmp_path)
+    store = AuditStore(f"sqlite:///{tmp_path / 'store.db'}")
+    for name, digest in digests.items():  # every fate recorded, then SIGKILL after the recordings went
+        store.append_original(call_id=call.call_id, source=name, source_sha256=digest, action="deleted")
+    for source in call.sources:
+        source.path.unlink()
+    (inbox / "other.json").write_text('{"call_id": "X-1"}')  # not an original of anything: left alone
+    assert finish_lone_sidecars(inbox, set(), store) == [inbox / "refund_readback.json"]
+    assert [p.name for p in inbox.iterdir()] == ["other.json"]
