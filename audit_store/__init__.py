@@ -10,6 +10,9 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
+    "FolderTooOpen": "files",
+    "Erasure": "store",
+    "CallIdInUse": "errors",
     "AccessDenied": "errors",
     "AccessLogRecord": "schema",
     "Action": "access",
@@ -49,6 +52,9 @@ _EXPORTS = {
 }  # fmt: skip
 
 __all__ = [  # noqa: RUF022 - as _EXPORTS
+    "FolderTooOpen",
+    "Erasure",
+    "CallIdInUse",
     "AccessDenied",
     "AccessLogRecord",
     "Action",
@@ -90,7 +96,8 @@ __all__ = [  # noqa: RUF022 - as _EXPORTS
 if TYPE_CHECKING:  # for type checkers and readers: the same names, imported eagerly
     from .access import Action, Origin, Role, User, check_access, is_allowed
     from .chain import ChainHead, canonical_json, verify_chain
-    from .errors import AccessDenied, AlreadyStored, AppendOnlyViolation, AuditStoreError, ChainBroken, NotFound
+    from .errors import AccessDenied, AlreadyStored, AppendOnlyViolation, AuditStoreError, CallIdInUse, ChainBroken, NotFound
+    from .files import FolderTooOpen
     from .export import FORMATS, ExportResult, ManifestMismatch, export_period, verify_manifest
     from .schema import (
         AccessLogRecord,
@@ -106,7 +113,7 @@ if TYPE_CHECKING:  # for type checkers and readers: the same names, imported eag
         TombstoneRecord,
         TranscriptRecord,
     )
-    from .store import AuditStore, CallView, Retention, utc_now
+    from .store import AuditStore, CallView, Erasure, Retention, utc_now
 
 
 def __getattr__(name: str) -> Any:

@@ -1,9 +1,14 @@
 """Roles, users and the one access check every read goes through.
 
-Every read of a transcript, score, audio file, export or of the access log itself calls
-``check_access``, which writes exactly one access-log row (allowed or denied) with the PCI DSS
-10.2.2 fields: who, role, what event, when (UTC), outcome, where from (host, process, flow run),
-which object, and the purpose when given.
+Every read of a transcript, score, audio file, export or of the access log itself, and every
+purge, erasure, calibration and re-score, calls ``check_access``, which writes exactly one
+access-log row (allowed or denied) with the PCI DSS 10.2.2 fields: who (the callaudit user and
+the OS account that ran the request), role, what event, when (UTC), outcome, where from (host,
+process, correlation id: the flow run id, else one id per CLI command), which object, and the
+purpose when given.
+
+Who is acting is set once per command or flow run (``set_acting``, a context variable, like
+django-auditlog's ``set_actor``); ``audit_store/identity.py`` proves it from the OS account.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import os
 import socket
 import sys
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import ClassVar
 from datetime import datetime, timezone
@@ -41,13 +47,18 @@ class Action(str, Enum):
     READ_ACCESS_LOG = "read_access_log"
     CALIBRATE = "calibrate"  # run a calibration and promote a rubric version
     COACHING_REPORT = "coaching_report"  # an agent's or a team's scores with evidence
+    RESCORE = "rescore"  # score stored transcripts again with a rubric
+    PURGE = "purge"  # remove content past its retention period
+    ERASE = "erase"  # remove one call's content and audio on a data subject's request
+    CHANGE_USERS = "change_users"  # the users: section changed (recorded when next seen)
+    ACT_AS = "act_as"  # an OS account tried to act as a callaudit user it is not mapped to
 
 
 CALL_ACTIONS = {Action.READ_CALL, Action.READ_TRANSCRIPT, Action.READ_SCORE, Action.READ_AUDIO}
 GLOBAL_GRANTS = {
     Role.ADMIN: set(Action),
-    Role.COMPLIANCE_OFFICER: set(Action) - {Action.CALIBRATE},
-    Role.QA_LEAD: CALL_ACTIONS | {Action.CALIBRATE, Action.COACHING_REPORT},
+    Role.COMPLIANCE_OFFICER: set(Action) - {Action.CALIBRATE, Action.RESCORE, Action.PURGE},
+    Role.QA_LEAD: CALL_ACTIONS | {Action.CALIBRATE, Action.COACHING_REPORT, Action.RESCORE},
     Role.COACH: set(),
     Role.AGENT: set(),
 }
@@ -62,6 +73,9 @@ class User(BaseModel):
     role: Role
     team: str | None = None  # required for a coach
     agent_id: str | None = None  # for an agent; defaults to the user name
+    # The OS accounts that may act as this user ("@owner": the owner of the data directory);
+    # none given: the OS account with the user's name.
+    os_accounts: tuple[str, ...] = ()
 
     @model_validator(mode="after")
     def _check(self) -> "User":
@@ -71,19 +85,46 @@ class User(BaseModel):
 
 
 @dataclass(frozen=True)
+class Acting:
+    """Who is acting in this command or flow run: the OS account that runs it, the callaudit
+    user it proved it may act as (None if it could not), and why not."""
+
+    os_account: str
+    correlation_id: str | None = None
+    refusal: str | None = None  # why the claimed user was not granted (logged with the denial)
+
+
+_ACTING: ContextVar[Acting | None] = ContextVar("callaudit_acting", default=None)
+
+
+def set_acting(acting: Acting) -> None:
+    """Set who is acting, once per command or flow run; every access-log row takes it."""
+    _ACTING.set(acting)
+
+
+def current_acting() -> Acting | None:
+    return _ACTING.get()
+
+
+@dataclass(frozen=True)
 class Origin:
     """Where a request came from (PCI DSS 10.2.2: origination)."""
 
     host: str
     process: str
     correlation_id: str | None = None  # the Prefect flow run id, when inside a flow
+    os_account: str | None = None
 
     PROGRAM: ClassVar[str | None] = None  # set by the CLI; else the script name
 
     @classmethod
     def here(cls, correlation_id: str | None = None) -> "Origin":
+        from .identity import os_account
+
         program = cls.PROGRAM or (os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python")
-        return cls(socket.gethostname(), f"{program}[{os.getpid()}]", correlation_id)
+        acting = current_acting()
+        correlation_id = correlation_id or (acting.correlation_id if acting else None)
+        return cls(socket.gethostname(), f"{program}[{os.getpid()}]", correlation_id, os_account())
 
 
 def is_allowed(user: User, action: Action, call: CallRecord | None, scope: dict[str, str | None] | None = None) -> bool:
@@ -138,6 +179,7 @@ def check_access(
         host=origin.host,
         process=origin.process,
         correlation_id=origin.correlation_id,
+        os_account=origin.os_account,
         detail=None if allowed else _denial_reason(user, action, call),
     )
     append_row(session, record)
@@ -147,6 +189,9 @@ def check_access(
 
 
 def _denial_reason(user: User | None, action: Action, call: CallRecord | None) -> str:
+    acting = current_acting()
+    if user is None and acting is not None and acting.refusal:
+        return acting.refusal
     if user is None:
         return "unknown user; add the user to the config file's users: section"
     if user.role is Role.COACH and call is not None:

@@ -32,8 +32,13 @@ def canonical_json(value: object) -> str:
 
 
 def row_content(row: Chained) -> dict[str, object]:
+    """What a row's hash covers: every column but its own hash. A column a migration added
+    (a model's ``HASH_OPTIONAL``) counts only when set, so rows written before it existed keep
+    their hashes."""
     mapper = inspect(type(row))
-    return {c.key: getattr(row, c.key) for c in mapper.column_attrs if c.key not in HASH_EXCLUDED}
+    optional = getattr(type(row), "HASH_OPTIONAL", frozenset())
+    content = {c.key: getattr(row, c.key) for c in mapper.column_attrs if c.key not in HASH_EXCLUDED}
+    return {k: v for k, v in content.items() if not (k in optional and v is None)}
 
 
 def compute_hash(row: Chained) -> str:

@@ -31,3 +31,13 @@ class AlreadyStored(AuditStoreError):
     def __init__(self, call_id: str) -> None:
         self.call_id = call_id
         super().__init__(f"call {call_id} is already stored")
+
+
+class CallIdInUse(AuditStoreError):
+    """Another recording is stored under this call id; nothing was written (one call id, one recording)."""
+
+    def __init__(self, call_id: str, source: str | None = None) -> None:
+        self.call_id = call_id
+        shown = f" (stored from {source})" if source else ""
+        super().__init__(f"call_id {call_id} is already the id of another stored recording{shown}; each recording needs its own call_id "
+                         "(set call_id in its sidecar)")  # fmt: skip

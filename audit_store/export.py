@@ -10,6 +10,7 @@ access-checked, logged read; because it includes the access log, reading the log
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
@@ -21,6 +22,7 @@ from sqlalchemy import select
 from .access import Action, Origin, User, check_access
 from .chain import canonical_json
 from .errors import AuditStoreError, ChainBroken
+from .files import check_private_folder, csv_text, private_folder, write_private
 from .schema import (
     AccessLogRecord, CallRecord, ContentRecord, EntityRecord, FindingRecord, OriginalRecord, QuarantineRecord, ScoreRecord, TombstoneRecord,
     TranscriptRecord,
@@ -66,6 +68,8 @@ def export_period(
     since = datetime.combine(start, time.min, timezone.utc).isoformat(timespec="microseconds")
     until = datetime.combine(end + timedelta(days=1), time.min, timezone.utc).isoformat(timespec="microseconds")
     period = f"{start.isoformat()}..{end.isoformat()}"
+    if Path(out_dir).exists():
+        check_private_folder(Path(out_dir), "export folder")  # before the export is logged as allowed
     with store.writing() as s:
         check_access(s, user, Action.EXPORT, "export", period, purpose=purpose, origin=origin, actor_name=actor_name)
         check_access(s, user, Action.READ_ACCESS_LOG, "access_log", period, purpose=purpose or "export", origin=origin, actor_name=actor_name)
@@ -78,17 +82,17 @@ def export_period(
     chain["verified_at"] = utc_now()
 
     tables = _tables(store, since, until)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = private_folder(Path(out_dir), "export folder")
     files = [_write_table(df, out_dir / f"{name}.{fmt}", fmt) for name, df in tables.items()]
     chain_path = out_dir / "chain.json"
-    chain_path.write_text(json.dumps(chain, indent=2) + "\n")
+    write_private(chain_path, json.dumps(chain, indent=2) + "\n")
     files.append(chain_path)
     summary = out_dir / "summary.html"
-    summary.write_text(render_audit_report(period, tables, chain, user.name if user else "unknown", {p.name: _sha256(p) for p in files}))
+    write_private(summary, render_audit_report(period, tables, chain, user.name if user else "unknown", {p.name: _sha256(p) for p in files}))
     files.append(summary)
     manifest = out_dir / "manifest.json"
-    manifest.write_text(
+    write_private(
+        manifest,
         json.dumps(
             {
                 "period": {"from": start.isoformat(), "to": end.isoformat(), "since": since, "until": until},
@@ -97,6 +101,7 @@ def export_period(
                 "format": fmt,
                 "chain_verified": chain["verified"],
                 "chain_heads": {h["table"]: h["head"] for h in chain["heads"]},
+                "chain_rows": {h["table"]: h["rows"] for h in chain["heads"]},  # with the heads: `verify --against` (rollback, truncation)
                 "files": {p.name: _sha256(p) for p in files},
             },
             indent=2,
@@ -182,12 +187,12 @@ def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
 
 def _write_table(df: pd.DataFrame, path: Path, fmt: str) -> Path:
     if fmt == "csv":
-        df.to_csv(path, index=False)
-    elif fmt == "parquet":
-        df.to_parquet(path, index=False)
-    else:
-        path.write_text(canonical_json(json.loads(df.to_json(orient="records"))) + "\n")
-    return path
+        return write_private(path, csv_text(df))  # formulas neutralised (audit_store/files.py)
+    if fmt == "parquet":
+        buffer = io.BytesIO()
+        df.to_parquet(buffer, index=False)
+        return write_private(path, buffer.getvalue())
+    return write_private(path, canonical_json(json.loads(df.to_json(orient="records"))) + "\n")
 
 
 def _sha256(path: Path) -> str:

@@ -10,6 +10,8 @@ remove the content, leave a tombstone, and every chain still verifies.
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from sqlalchemy import Boolean, Float, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -133,8 +135,11 @@ class AccessLogRecord(Chained, Base):
     purpose: Mapped[str | None] = mapped_column(Text)
     host: Mapped[str] = mapped_column(String(200))
     process: Mapped[str] = mapped_column(String(200))
-    correlation_id: Mapped[str | None] = mapped_column(String(64))  # Prefect flow run id
+    correlation_id: Mapped[str | None] = mapped_column(String(64))  # Prefect flow run id, else one id per CLI command
     detail: Mapped[str | None] = mapped_column(Text)
+    os_account: Mapped[str | None] = mapped_column(String(200))  # the OS account that ran the request (migration 0004)
+
+    HASH_OPTIONAL: ClassVar[frozenset[str]] = frozenset({"os_account"})  # added later: rows from before hash without it
 
 
 class BatchRunRecord(Chained, Base):

@@ -21,10 +21,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from redaction import RedactedTranscript
 from scoring import Score
+from transcription.ids import CALL_ID_RULE, is_valid_call_id
 
 from .access import Action, Origin, User, check_access
 from .chain import ChainHead, append_row, canonical_json, sha256_text, verify_chain
-from .errors import AlreadyStored, AppendOnlyViolation, NotFound
+from .errors import AlreadyStored, AppendOnlyViolation, CallIdInUse, NotFound
 from .migrate import upgrade
 from .schema import (
     AccessLogRecord,
@@ -68,10 +69,11 @@ class AuditStore:
     >>> store = AuditStore("sqlite:///" + str(Path("~/.callaudit/store.db").expanduser()))  # doctest: +SKIP
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, migrate: bool = True) -> None:
         self.url = url
         self.engine = _make_engine(url)
-        upgrade(self.engine)
+        if migrate:  # `callaudit verify` opens a store as it is (audit_store/integrity.py)
+            upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def session(self) -> Session:
@@ -106,10 +108,15 @@ class AuditStore:
         run_id: str | None = None,
     ) -> CallRecord:
         """Store one processed call and all its results in one transaction (all or nothing)."""
+        if not is_valid_call_id(call_id):  # it names folders and is shown in reports and terminals
+            raise ValueError(f"{call_id[:80]!a} is not a valid call id ({CALL_ID_RULE})")
         audio = [{"path": str(p), "sha256": _sha256_file(p)} for p in redacted_audio]
         with self.writing() as s:
             if s.scalars(select(CallRecord.id).where(CallRecord.audio_sha256 == audio_sha256)).first() is not None:
                 raise AlreadyStored(call_id)  # a concurrent batch stored this recording first
+            other = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id)).first()
+            if other is not None:  # another recording with this id: reports would mix the two calls
+                raise CallIdInUse(call_id, ", ".join(json.loads(other.sources)))
             call = CallRecord(
                 call_id=call_id, audio_sha256=audio_sha256, sources=canonical_json(sources), agent_id=agent_id, team=team,
                 started_at=started_at, duration=transcript.duration, processed_at=utc_now(),
@@ -231,6 +238,11 @@ class AuditStore:
         with self.session() as s:
             return s.scalars(select(CallRecord).where(CallRecord.audio_sha256 == audio_sha256)).first()
 
+    def call_with_id(self, call_id: str) -> CallRecord | None:
+        """The stored call with this call id (there is at most one), or None."""
+        with self.session() as s:
+            return s.scalars(select(CallRecord).where(CallRecord.call_id == call_id)).first()
+
     def redacted_audio_paths(self) -> list[str]:
         """Every redacted audio file a stored call points to (purged ones included)."""
         with self.session() as s:
@@ -317,6 +329,36 @@ class AuditStore:
                 q = q.where(AccessLogRecord.at < until)
             return list(s.scalars(q))
 
+    def purge(self, user: User | None, retention: "Retention", *, now: datetime | None = None, actor_name: str | None = None) -> list[TombstoneRecord]:
+        """``purge_expired`` as ``user`` (an admin); the purge is access-logged, allowed or denied."""
+        self.check(user, Action.PURGE, "store", "retention purge", actor_name=actor_name)
+        return self.purge_expired(retention, actor=user.name if user else "unknown", now=now)
+
+    def record_users(self, users: dict[str, User]) -> AccessLogRecord | None:
+        """Record the config's users (names, roles, teams, OS accounts) if they differ from the
+        last recorded set: one ``change_users`` access-log row saying who was added, removed or
+        changed, by the OS account that first ran with the new config. None if unchanged."""
+        snapshot = {name: u.model_dump(mode="json", exclude={"name"}) for name, u in sorted(users.items())}
+        digest = sha256_text(canonical_json(snapshot))
+        with self.writing() as s:
+            last = s.scalars(select(AccessLogRecord).where(AccessLogRecord.action == Action.CHANGE_USERS.value).order_by(AccessLogRecord.id.desc())).first()
+            if last is not None and last.object_id == digest:
+                return None
+            before = json.loads(last.detail)["users"] if last is not None and last.detail else {}
+            change = {
+                "added": sorted(set(snapshot) - set(before)),
+                "removed": sorted(set(before) - set(snapshot)),
+                "changed": sorted(n for n in set(snapshot) & set(before) if snapshot[n] != before[n]),
+                "users": snapshot,
+            }
+            origin = Origin.here()
+            row = AccessLogRecord(at=utc_now(), actor=origin.os_account or "unknown", role="os_account", action=Action.CHANGE_USERS.value,
+                                  object_type="users", object_id=digest, outcome="allowed", purpose="the config's users: section changed",
+                                  host=origin.host, process=origin.process, correlation_id=origin.correlation_id, detail=canonical_json(change),
+                                  os_account=origin.os_account)  # fmt: skip
+            append_row(s, row)
+        return row
+
     def purge_expired(self, retention: "Retention", *, actor: str, now: datetime | None = None) -> list[TombstoneRecord]:
         """Remove content older than its retention period; leave a tombstone for each removal.
 
@@ -351,6 +393,52 @@ class AuditStore:
                 purged.add(original.source_sha256)
         return tombstones
 
+    def erase(self, user: User | None, call_id: str, *, reason: str, actor_name: str | None = None, now: datetime | None = None) -> Erasure:
+        """Erase a call on a data subject's request: its redacted transcript and score bodies,
+        its redacted audio files and its vaulted originals are removed, each with a tombstone
+        (reason "erasure: REASON"); the chained rows (ids, totals, entity types and offsets,
+        never values) stay, so every chain still verifies. Access-logged, allowed or denied
+        (compliance officers and admins). Originals kept in the inbox (originals.policy: keep)
+        belong to the system that governs that inbox: they are listed, not deleted.
+
+        >>> store.erase(officer, "NW-20261121-0001", reason="GDPR art. 17 request #4411")  # doctest: +SKIP
+        """
+        reason = " ".join(reason.split())
+        if not reason:
+            raise ValueError("an erasure needs a reason (--reason), e.g. the request's reference")
+        why = f"erasure: {reason}"
+        with self.writing() as s:
+            call = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id)).first()
+            check_access(s, user, Action.ERASE, "call", call_id, call=call, purpose=reason, actor_name=actor_name)
+        now = now or datetime.now(timezone.utc)  # after the access-log row: a tombstone never predates its erasure
+        if call is None:
+            raise NotFound(f"no call {call_id!r} in the store")
+        actor = user.name if user else "unknown"
+        tombstones: list[TombstoneRecord] = []
+        with self.writing() as s:
+            purged = set(s.scalars(select(TombstoneRecord.target_sha256)))
+            for model, kind in ((TranscriptRecord, "transcript"), (ScoreRecord, "score")):
+                for row in s.scalars(select(model).where(model.call_id == call_id).order_by(model.id)):
+                    if row.content_sha256 not in purged:
+                        s.execute(delete(ContentRecord).where(ContentRecord.sha256 == row.content_sha256))
+                        tombstones.append(_tombstone(s, kind, call_id, row.content_sha256, row.content_sha256, 0, actor, now, reason=why))
+                        purged.add(row.content_sha256)
+            for audio in json.loads(call.redacted_audio):
+                if audio["sha256"] not in purged:
+                    Path(audio["path"]).unlink(missing_ok=True)
+                    _remove_empty_folders(Path(audio["path"]).parent, levels=2)  # audio/CALL_ID/ATTEMPT
+                    tombstones.append(_tombstone(s, "redacted_audio", call_id, audio["path"], audio["sha256"], 0, actor, now, reason=why))
+                    purged.add(audio["sha256"])
+            kept = []
+            for original in s.scalars(select(OriginalRecord).where(OriginalRecord.call_id == call_id).order_by(OriginalRecord.id)):
+                if original.action == "vaulted" and original.source_sha256 not in purged:
+                    Path(original.vault_path).unlink(missing_ok=True)
+                    tombstones.append(_tombstone(s, "original", call_id, original.vault_path, original.source_sha256, 0, actor, now, reason=why))
+                    purged.add(original.source_sha256)
+                elif original.action == "kept":
+                    kept.append(original.source)
+        return Erasure(call_id, tuple(tombstones), tuple(dict.fromkeys(kept)))
+
     def verify(self) -> list[ChainHead]:
         """Recompute every hash chain; raises ChainBroken at the first bad link."""
         with self.session() as s:
@@ -360,6 +448,25 @@ class AuditStore:
     def _latest_score_row(s: Session, call_id: str, rubric_id: str) -> ScoreRecord | None:
         q = select(ScoreRecord).where(ScoreRecord.call_id == call_id, ScoreRecord.rubric_id == rubric_id)
         return s.scalars(q.order_by(ScoreRecord.id.desc())).first()
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """What ``AuditStore.erase`` removed (a tombstone each) and the originals it left in an inbox
+    whose policy is keep."""
+
+    call_id: str
+    tombstones: tuple[TombstoneRecord, ...]
+    kept_originals: tuple[str, ...] = ()
+
+
+def _remove_empty_folders(folder: Path, levels: int) -> None:
+    for _ in range(levels):
+        try:
+            folder.rmdir()  # only if empty
+        except OSError:
+            return
+        folder = folder.parent
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,15 @@ import pandas as pd
 
 from scoring.calibration import CalibrationResult
 
+from audit_store.files import csv_text, private_folder, write_private
 from audit_store.plots import inline_plot
 
 
 def write_report(result: CalibrationResult, out_dir: Path) -> tuple[Path, Path]:
-    out_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(out_dir, "calibration report folder")
     table = criteria_table(result)
-    csv_path = out_dir / "calibration.csv"
-    table.to_csv(csv_path, index=False)
-    html_path = out_dir / "calibration.html"
-    html_path.write_text(_page(result, table))
+    csv_path = write_private(out_dir / "calibration.csv", csv_text(table))  # formulas neutralised
+    html_path = write_private(out_dir / "calibration.html", _page(result, table))
     return html_path, csv_path
 
 

@@ -4,6 +4,7 @@
     callaudit runs [RUN_ID]               recent batch runs: counts, durations, failures
     callaudit show CALL_ID --as USER      a call's redacted transcript and score (access-logged)
     callaudit serve                       run the nightly batch on its cron schedule
+    callaudit erase CALL_ID --reason TEXT  erase a call on a data subject's request (tombstones, access-logged)
     callaudit info | models | verify | rubric validate FILE | rubric show ID
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections import Counter
 from pathlib import Path
 
 from transcription.numerics import NumericsError, pin_numerics, pin_process_numerics
@@ -23,6 +25,49 @@ from .config import ConfigError, Home  # noqa: E402
 
 EXIT_FAILURES = 1  # the batch ran, but some calls were quarantined
 EXIT_ERROR = 2  # nothing ran: bad config, bad arguments, broken store
+
+
+def _flush_prefect_logs() -> None:
+    from prefect.logging.handlers import APILogWorker
+
+    try:
+        APILogWorker.drain_all(timeout=5)
+    except Exception:  # noqa: BLE001 - logs are not worth a traceback at exit
+        pass
+
+
+def _interrupt_twice_to_stop_now() -> None:
+    """Ctrl-C ends a batch cleanly: no new call starts, the calls in progress finish (each is one
+    transaction) and the temporary server stops. A second Ctrl-C stops at once: what was not
+    committed is rolled back and processed by the next run, and no original was touched (they
+    are disposed of only after their call commits); the server dies with the process."""
+    import signal
+
+    interrupted = False
+
+    def handle(_signum, _frame) -> None:  # noqa: ANN001
+        nonlocal interrupted
+        if interrupted:
+            os._exit(130)
+        interrupted = True
+        click.echo("\nstopping: the calls in progress finish first (Ctrl-C again to stop now; they are then processed by the next run)", err=True)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handle)
+
+
+def _acting(data: Home, config, claimed: str | None):  # noqa: ANN001, ANN202 - Config; (AuditStore, Principal)
+    """The store, and the callaudit user this command acts as: the OS account running it proves
+    it (audit_store/identity.py); a claimed name it may not act as is refused, and logged."""
+    from audit_store.identity import act_as
+
+    from .nightly import get_store
+
+    users = config.user_models()
+    principal = act_as(users, claimed, data.root)
+    store = get_store(data.store_url)
+    store.record_users(users)  # a changed users: section is in the access log
+    return store, principal
 
 
 class CliError(click.ClickException):
@@ -39,6 +84,10 @@ def _prepare_environment(home: Home, verbose: bool = False) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("TLDEXTRACT_PUBLIC_SUFFIX_LIST_URLS", "")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if not os.environ.get("PREFECT_API_URL"):  # the servers callaudit starts need credentials (flows/deployment.py)
+        from .deployment import use_api_auth
+
+        use_api_auth(home)
     if not verbose:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "warning")  # Dask's cluster start/stop chatter
@@ -51,6 +100,7 @@ def _prepare_environment(home: Home, verbose: bool = False) -> None:
 @click.pass_context
 def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
     """QA and compliance auditing for contact-centre calls."""
+    os.umask(0o077)  # everything callaudit writes (store, audio, reports, Prefect's files) is its owner's only
     data = Home.resolve(home)
     try:
         _prepare_environment(data, verbose)
@@ -81,40 +131,44 @@ def run(obj, inbox: Path | None, workers: int | None, dask: str | None, backend:
     from transcription.windows import share_heap
 
     share_heap()  # before Prefect starts its threads
-    from .render import print_summary, progress_bar
+    from .deployment import ServerError, free_port, prefect_server
 
     data, config = obj
-    from .nightly import PROGRESS_LISTENERS, BatchAlreadyRunning, run_batch
-
     runner = {} if dask is None else {"task_runner": "dask", "dask_address": None if dask == "local" else dask}
     asr = {"backend": backend, "model": model, "compute_type": compute_type, "beam_size": beam_size, "batch_size": batch_size}
     try:
         config.transcription_options(**asr)  # a bad combination stops here, before any flow run
     except ValueError as e:
         raise CliError(f"transcription options: {e}") from None
-    with progress_bar() as listener:
-        PROGRESS_LISTENERS.append(listener)
-        try:
-            summary = run_batch(str(data.root), str(inbox) if inbox else None, transcription=asr, workers=workers, **runner)
-        except (FileNotFoundError, BatchAlreadyRunning) as e:
-            raise CliError(str(e)) from None
-        except RuntimeError as e:
-            if "ephemeral Prefect API server" not in str(e):
-                raise
-            raise CliError(
-                f"Prefect's temporary API server did not start within {os.environ['PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS']} s "
-                f"(a busy machine?); nothing was processed. Run again, raise batch.prefect_start_timeout in {data.config_path}, "
-                f"or point PREFECT_API_URL at a running Prefect server"
-            ) from None
-        finally:
-            PROGRESS_LISTENERS.remove(listener)
+    _interrupt_twice_to_stop_now()
+    try:
+        # Our own temporary server, not Prefect's: it dies with this process, even a killed one (flows/deployment.py).
+        with prefect_server(data, free_port(), temporary=True, timeout=config.batch.prefect_start_timeout):
+            from .nightly import PROGRESS_LISTENERS, BatchAlreadyRunning, run_batch
+            from .render import print_summary, progress_bar
+
+            with progress_bar() as listener:
+                PROGRESS_LISTENERS.append(listener)
+                try:
+                    summary = run_batch(str(data.root), str(inbox) if inbox else None, transcription=asr, workers=workers, **runner)
+                except (FileNotFoundError, BatchAlreadyRunning) as e:
+                    raise CliError(str(e)) from None
+                except KeyboardInterrupt:
+                    click.echo("stopped: the calls that finished are stored; the others are processed by the next run", err=True)
+                    sys.exit(130)
+                finally:
+                    PROGRESS_LISTENERS.remove(listener)
+                    _flush_prefect_logs()  # while the server is still there
+    except ServerError as e:
+        raise CliError(f"Prefect's API server for this run: {e} (a busy machine?); nothing was processed. Run again, raise "
+                       f"batch.prefect_start_timeout in {data.config_path}, or point PREFECT_API_URL at a running Prefect server") from None  # fmt: skip
     print_summary(summary)
     sys.exit(EXIT_FAILURES if summary.failed else 0)
 
 
 @cli.command()
 @click.argument("call_id")
-@click.option("--as", "user", required=True, help="Who is reading (a user from the config file).")
+@click.option("--as", "user", help="Who is reading (a user from the config file); one of the users your OS account may act as (default: its only one).")
 @click.option("--purpose", help="Why (recorded in the access log), e.g. 'coaching session'.")
 @click.option("--rubric", "rubric_id", help="Show the score under this rubric (default: the config's rubric).")
 @click.pass_obj
@@ -122,12 +176,12 @@ def show(obj, call_id: str, user: str, purpose: str | None, rubric_id: str | Non
     """Show a call's redacted transcript and its score with evidence (access-logged)."""
     from audit_store import AccessDenied, NotFound
 
-    from .nightly import get_store
     from .render import print_call
 
     data, config = obj
+    store, who = _acting(data, config, user)
     try:
-        view = get_store(data.store_url).read_call(config.user(user), call_id, rubric_id=rubric_id or config.rubric, purpose=purpose, actor_name=user)
+        view = store.read_call(who.user, call_id, rubric_id=rubric_id or config.rubric, purpose=purpose, actor_name=who.name)
     except (AccessDenied, NotFound) as e:
         raise CliError(str(e)) from None
     print_call(view)
@@ -137,7 +191,7 @@ def show(obj, call_id: str, user: str, purpose: str | None, rubric_id: str | Non
 @click.argument("call_ids", nargs=-1)
 @click.option("--rubric", "rubric_id", required=True, help="Rubric id (see `callaudit rubric show`).")
 @click.option("--version", "rubric_version", type=int, help="Rubric version (default: the highest installed).")
-@click.option("--as", "user", required=True, help="Who re-scores (qa_lead or admin); each transcript read is logged.")
+@click.option("--as", "user", help="Who re-scores (qa_lead or admin); each transcript read is logged; one of the users your OS account may act as (default: its only one).")
 @click.pass_obj
 def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | None, user: str) -> None:  # noqa: ANN001
     """Re-score stored redacted transcripts with a rubric (all calls when none are named).
@@ -145,13 +199,13 @@ def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | 
     from audit_store import AccessDenied, NotFound
     from scoring import RubricNotFound, find_rubric
 
-    from .nightly import get_store
     from .rescore import rescore_calls
 
     data, config = obj
+    store, who = _acting(data, config, user)
     try:
         rubric = find_rubric(rubric_id, data.root, rubric_version)
-        results = rescore_calls(get_store(data.store_url), config.user(user), rubric, list(call_ids), actor_name=user)
+        results = rescore_calls(store, who.user, rubric, list(call_ids), actor_name=who.name)
     except (AccessDenied, NotFound, RubricNotFound) as e:
         raise CliError(str(e)) from None
     for r in results:
@@ -162,14 +216,14 @@ def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | 
 @cli.command()
 @click.option("--rubric", "rubric_id", required=True, help="Rubric id to calibrate (its highest installed version).")
 @click.option("--grades", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True, help="CSV: grader_id,call_id,criterion_id,answer.")
-@click.option("--as", "user", required=True, help="Who calibrates (qa_lead or admin).")
+@click.option("--as", "user", help="Who calibrates (qa_lead or admin); one of the users your OS account may act as (default: its only one).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Report folder (default: calibration/ under the data directory).")
 @click.option("--no-promote", is_flag=True, help="Report only; do not promote even if the gate passes.")
 @click.pass_obj
 def calibrate(obj, rubric_id: str, grades: Path, user: str, out: Path | None, no_promote: bool) -> None:  # noqa: ANN001
     """Compare machine scores with human graders, fit thresholds, and promote the calibrated
     rubric version if every critical criterion meets its kappa target (a Prefect flow)."""
-    from audit_store import AccessDenied, NotFound
+    from audit_store import AccessDenied, FolderTooOpen, NotFound
     from scoring import RubricNotFound
     from scoring.calibration import GradesError
 
@@ -178,7 +232,7 @@ def calibrate(obj, rubric_id: str, grades: Path, user: str, out: Path | None, no
     data, _ = obj
     try:
         outcome = calibration_flow(rubric=rubric_id, grades=str(grades.resolve()), user=user, out=str(out) if out else None, home=str(data.root), promote=not no_promote)
-    except (AccessDenied, NotFound, RubricNotFound, GradesError) as e:
+    except (AccessDenied, FolderTooOpen, NotFound, RubricNotFound, GradesError) as e:
         raise CliError(str(e)) from None
     r = outcome.result
     for c in r.criteria:
@@ -212,10 +266,14 @@ def serve(obj, cron: str | None, port: int) -> None:  # noqa: ANN001
 
     signal.signal(signal.SIGTERM, _stop)
     data, config = obj
+    external = bool(os.environ.get("PREFECT_API_URL"))  # someone else's server: its credentials are its own
     try:
         with prefect_server(data, port) as api_url:
             click.echo(f"Prefect API {api_url}; nightly batch on '{cron or config.schedule.cron}' ({config.schedule.timezone or 'local time'})")
-            click.echo(f"UI: {api_url.removesuffix('/api')}  Run it now: PREFECT_API_URL={api_url} .venv/bin/prefect deployment run 'nightly-batch/nightly'")
+            secret = data.root / "prefect-api-auth"
+            auth = "" if external else f" PREFECT_API_AUTH_STRING=\"$(cat {secret})\""
+            click.echo(f"UI: {api_url.removesuffix('/api')}{'' if external else f' (credentials: the contents of {secret})'}  "
+                       f"Run it now: PREFECT_API_URL={api_url}{auth} .venv/bin/prefect deployment run 'nightly-batch/nightly'")
             serve_nightly(data, config, cron=cron)
     except ServerError as e:
         raise CliError(str(e)) from None
@@ -268,14 +326,17 @@ def models(obj) -> None:  # noqa: ANN001
 
 @cli.command()
 @click.option("--export", "export_dir", type=click.Path(exists=True, file_okay=False, path_type=Path), help="Check an export folder against its manifest instead.")
+@click.option("--against", "against", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Also check that the store still passes through the chain heads this export recorded (rollback, truncation).")
 @click.pass_obj
-def verify(obj, export_dir: Path | None) -> None:  # noqa: ANN001
-    """Recompute the store's hash chains (or an export's manifest); report the first broken link."""
-    from audit_store import ChainBroken, ManifestMismatch, verify_manifest
+def verify(obj, export_dir: Path | None, against: Path | None) -> None:  # noqa: ANN001
+    """Check the store: schema, append-only triggers, every hash chain and content digest,
+    references and tombstones (and, with --against, an export's chain heads). FAILED says what
+    was expected and what was found."""
+    from audit_store import AuditStoreError, ManifestMismatch, verify_manifest
+    from audit_store.integrity import verify_url
 
-    from .nightly import get_store
-
-    data, _ = obj
+    data, config = obj
     if export_dir is not None:
         try:
             verify_manifest(export_dir / "manifest.json")
@@ -285,13 +346,13 @@ def verify(obj, export_dir: Path | None) -> None:  # noqa: ANN001
         click.echo(f"OK: every file in {export_dir} matches manifest.json")
         return
     try:
-        heads = get_store(data.store_url).verify()
-    except ChainBroken as e:
+        heads = verify_url(data.store_url, against=against, retention=config.retention_policy())
+    except (AuditStoreError, OSError, ValueError) as e:
         click.echo(f"FAILED: {e}", err=True)
         sys.exit(EXIT_FAILURES)
     for h in heads:
         click.echo(f"{h.table:12s} {h.rows:6d} rows  head {h.head}")
-    click.echo("OK: every chain verifies")
+    click.echo("OK: every chain verifies; triggers, references and tombstones checked" + (f"; the store passes through the heads in {against}" if against else ""))
 
 
 def _parse_date(_ctx, _param, value: str | None):  # noqa: ANN001, ANN202
@@ -309,22 +370,21 @@ def _parse_date(_ctx, _param, value: str | None):  # noqa: ANN001, ANN202
 @click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
 @click.option("--to", "end", required=True, callback=_parse_date, help="Last day, inclusive.")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "json"]), default="csv", show_default=True)
-@click.option("--as", "user", required=True, help="Who exports (compliance_officer or admin).")
+@click.option("--as", "user", help="Who exports (compliance_officer or admin); one of the users your OS account may act as (default: its only one).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: exports/FROM_TO under the data directory).")
 @click.option("--purpose", help="Why (recorded in the access log).")
 @click.pass_obj
 def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str | None) -> None:  # noqa: ANN001
     """Export a period for an audit: scores, findings, redaction counts, quarantine, access log,
     chain verification and heads, an HTML summary, and a manifest of SHA-256s."""
-    from audit_store import AccessDenied, export_period
-
-    from .nightly import get_store
+    from audit_store import AccessDenied, FolderTooOpen, export_period
 
     data, config = obj
+    store, who = _acting(data, config, user)
     out = out or data.root / "exports" / f"{start}_{end}"
     try:
-        result = export_period(get_store(data.store_url), config.user(user), start, end, fmt, out, purpose=purpose, actor_name=user)
-    except (AccessDenied, ValueError) as e:
+        result = export_period(store, who.user, start, end, fmt, out, purpose=purpose, actor_name=who.name)
+    except (AccessDenied, FolderTooOpen, ValueError) as e:
         raise CliError(str(e)) from None
     click.echo(f"wrote {len(result.files)} files and manifest.json to {result.directory}")
     if not result.chain_verified:
@@ -337,7 +397,7 @@ def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str 
 @click.option("--team", help="A report per agent of the team.")
 @click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
 @click.option("--to", "end", required=True, callback=_parse_date, help="Last day, inclusive.")
-@click.option("--as", "user", required=True, help="Who reads (a coach sees their team, an agent themselves).")
+@click.option("--as", "user", help="Who reads (a coach sees their team, an agent themselves); one of the users your OS account may act as (default: its only one).")
 @click.option("--rubric", "rubric_id", help="Scores under this rubric (default: the config's rubric).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write (default: reports/ under the data directory).")
 @click.pass_obj
@@ -346,12 +406,11 @@ def coach(obj, agent_id: str | None, team: str | None, start, end, user: str, ru
     from audit_store import AccessDenied
 
     from .coaching import build_coaching_report, write_coaching_report
-    from .nightly import get_store
 
     data, config = obj
+    store, who = _acting(data, config, user)
     try:
-        report = build_coaching_report(get_store(data.store_url), config.user(user), rubric_id or config.rubric, start, end,
-                                       agent_id=agent_id, team=team, actor_name=user)  # fmt: skip
+        report = build_coaching_report(store, who.user, rubric_id or config.rubric, start, end, agent_id=agent_id, team=team, actor_name=who.name)
     except (AccessDenied, ValueError) as e:
         raise CliError(str(e)) from None
     scope = f"agent-{agent_id}" if agent_id else f"team-{team}"
@@ -360,7 +419,7 @@ def coach(obj, agent_id: str | None, team: str | None, start, end, user: str, ru
 
 
 @cli.command("access-log")
-@click.option("--as", "user", required=True, help="Who reads (compliance_officer or admin).")
+@click.option("--as", "user", help="Who reads (compliance_officer or admin); one of the users your OS account may act as (default: its only one).")
 @click.option("--from", "start", callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
 @click.option("--to", "end", callback=_parse_date, help="Last day, inclusive.")
 @click.option("--purpose", help="Why (recorded in the access log).")
@@ -371,34 +430,58 @@ def access_log(obj, user: str, start, end, purpose: str | None) -> None:  # noqa
 
     from audit_store import AccessDenied
 
-    from .nightly import get_store
-
     data, config = obj
+    store, who = _acting(data, config, user)
     since = start.isoformat() if start else None
     until = (end + timedelta(days=1)).isoformat() if end else None
     try:
-        rows = get_store(data.store_url).read_access_log(config.user(user), since=since, until=until, purpose=purpose, actor_name=user)
+        rows = store.read_access_log(who.user, since=since, until=until, purpose=purpose, actor_name=who.name)
     except AccessDenied as e:
         raise CliError(str(e)) from None
+    from .render import printable
+
     for r in rows:
-        click.echo(f"{r.at}  {r.outcome:7s} {r.actor} ({r.role}) {r.action} {r.object_type} {r.object_id}  {r.purpose or ''}  [{r.host} {r.process} {r.correlation_id or ''}]")
+        click.echo(printable(f"{r.at}  {r.outcome:7s} {r.actor} ({r.role}) {r.action} {r.object_type} {r.object_id}  {r.purpose or ''}  "
+                             f"[{r.host} {r.process} {r.correlation_id or ''}]"))  # fmt: skip
 
 
 @cli.command()
-@click.option("--as", "user", required=True, help="Who purges (admin).")
+@click.option("--as", "user", help="Who purges (admin); one of the users your OS account may act as (default: its only one).")
 @click.pass_obj
 def purge(obj, user: str) -> None:  # noqa: ANN001
     """Remove content older than the config's retention periods, leaving tombstones."""
-    from audit_store import Role
-
-    from .nightly import get_store
+    from audit_store import AccessDenied
 
     data, config = obj
-    who = config.user(user)
-    if who is None or who.role is not Role.ADMIN:
-        raise CliError(f"{user!r} may not purge: only an admin may (users: section of {data.config_path})")
-    tombstones = get_store(data.store_url).purge_expired(config.retention_policy(), actor=user)
+    store, who = _acting(data, config, user)
+    try:
+        tombstones = store.purge(who.user, config.retention_policy(), actor_name=who.name)
+    except AccessDenied as e:
+        raise CliError(f"{e} (only an admin may purge; users: section of {data.config_path})") from None
     click.echo(f"purged {len(tombstones)} items: " + ", ".join(f"{t.kind} of {t.call_id}" for t in tombstones[:20]))
+
+
+@cli.command()
+@click.argument("call_id")
+@click.option("--reason", required=True, help="Why (recorded in the access log and the tombstones), e.g. the request's reference.")
+@click.option("--as", "user", help="Who erases (compliance_officer or admin); one of the users your OS account may act as (default: its only one).")
+@click.pass_obj
+def erase(obj, call_id: str, reason: str, user: str | None) -> None:  # noqa: ANN001
+    """Erase a call on a data subject's request: its transcript, scores' details, redacted audio
+    and vaulted originals are removed, leaving tombstones; access-logged; every chain still verifies."""
+    from audit_store import AccessDenied, NotFound
+
+    data, config = obj
+    store, who = _acting(data, config, user)
+    try:
+        done = store.erase(who.user, call_id, reason=reason, actor_name=who.name)
+    except (AccessDenied, NotFound, ValueError) as e:
+        raise CliError(str(e)) from None
+    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(Counter(t.kind for t in done.tombstones).items())) or "nothing left to remove"
+    click.echo(f"erased call {call_id}: {kinds}; a tombstone for each")
+    if done.kept_originals:
+        click.echo(f"not erased: originals kept in the inbox by originals.policy keep ({', '.join(done.kept_originals)}); delete them where they are governed",
+                   err=True)  # fmt: skip
 
 
 @cli.group()

@@ -14,6 +14,7 @@ from jinja2 import Environment, select_autoescape
 from audit_store import Action, AuditStore, CallRecord, User, utc_now
 from scoring import Score
 
+from audit_store.files import private_folder, write_private
 from audit_store.plots import inline_plot
 
 WEAKEST = 3  # criteria shown with evidence
@@ -163,6 +164,6 @@ def render_coaching_report(report: CoachingReport) -> str:
 
 
 def write_coaching_report(report: CoachingReport, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_coaching_report(report))
-    return path
+    if not path.parent.exists():  # an existing folder is the user's choice; the file is owner-only either way
+        private_folder(path.parent, "report folder")
+    return write_private(path, render_coaching_report(report))  # 0600: it quotes calls

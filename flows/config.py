@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import fields
 from importlib import resources
 from pathlib import Path
@@ -12,6 +13,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from audit_store import Retention, User
+from audit_store.files import FolderTooOpen, private_folder, write_private
 from redaction import RedactionOptions
 from transcription import TranscriptionOptions
 
@@ -48,6 +50,7 @@ class TranscriptionConfig(_Options):
     batch_size: int = 0
     cpu_isa: str = "portable"
     vocabulary: list[str] = Field(default_factory=list)
+    max_call_seconds: int = 14400
 
 
 class RedactionConfig(_Options):
@@ -103,7 +106,7 @@ class Config(BaseModel):
     inbox: Path = Path("inbox")
     schedule: Schedule = Field(default_factory=Schedule)
     rubric: str = "core-contact-centre"
-    default_agent_channel: int = Field(default=0, ge=0, le=1)
+    default_agent_channel: int | None = Field(default=None, ge=0, le=1)  # None: not known; inferred, customer rules on both
     transcription: TranscriptionConfig = Field(default_factory=TranscriptionConfig)
     redaction: RedactionConfig = Field(default_factory=RedactionConfig)
     batch: BatchConfig = Field(default_factory=BatchConfig)
@@ -121,6 +124,9 @@ class Config(BaseModel):
     def user(self, name: str) -> User | None:
         spec = self.users.get(name)
         return None if spec is None else User(name=name, **(spec or {}))
+
+    def user_models(self) -> dict[str, User]:
+        return {name: User(name=name, **(spec or {})) for name, spec in self.users.items()}
 
     def transcription_options(self, **overrides: object) -> TranscriptionOptions:
         values = {**self.transcription.model_dump(), **{k: v for k, v in overrides.items() if v is not None}}
@@ -171,15 +177,20 @@ class Home:
         return self.root / "models"
 
     def ensure(self) -> None:
-        """Create the data directory and a default config on first use."""
-        for d in (self.root, self.audio_dir, self.models_dir):
-            d.mkdir(parents=True, exist_ok=True)
-        os.chmod(self.root, 0o700)  # redacted content only, but still nobody else's business
+        """Create the data directory (0700) and a default config on first use. An existing data
+        directory that other accounts can use is refused, not changed: ConfigError says how to fix it."""
+        try:
+            private_folder(self.root, "data directory")
+        except FolderTooOpen as e:
+            raise ConfigError(f"{e} (it holds the store, redacted audio and the vault)") from None
+        for d in (self.audio_dir, self.models_dir):  # inside the owner-only root (older versions made them 0755)
+            d.mkdir(mode=0o700, exist_ok=True)
         if not self.config_path.exists():
-            self.config_path.write_text(resources.files("flows").joinpath("default_config.yaml").read_text())
+            write_private(self.config_path, resources.files("flows").joinpath("default_config.yaml").read_text())
 
     def load_config(self) -> Config:
         self.ensure()
+        _check_config_file(self.config_path)
         try:
             raw = yaml.safe_load(self.config_path.read_text()) or {}
             config = Config.model_validate(raw)
@@ -191,3 +202,16 @@ class Home:
         if not config.inbox.is_absolute():
             config.inbox = (self.root / config.inbox).resolve()
         return config
+
+
+def _check_config_file(path: Path) -> None:
+    """The config maps OS accounts to callaudit users, so whoever can write it can be anyone:
+    refuse one that another account could have written."""
+    st = path.lstat()
+    if not stat.S_ISREG(st.st_mode):
+        raise ConfigError(f"{path} is not a regular file (a symbolic link?); the config must be the file itself")
+    if st.st_mode & 0o022:
+        raise ConfigError(f"{path} can be written by other accounts (mode {stat.S_IMODE(st.st_mode):04o}); it says who may act as whom: "
+                          f"run `chmod go-w {path}`")  # fmt: skip
+    if st.st_uid not in (os.geteuid(), 0):
+        raise ConfigError(f"{path} belongs to another account (uid {st.st_uid}); the config must be yours or root's")

@@ -15,6 +15,7 @@ text never leaves the task that transcribes and redacts. Logs carry ids and coun
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -33,14 +34,16 @@ from prefect.runtime import task_run as task_run_info
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
-from audit_store import AuditStore
+from audit_store import AuditStore, CallIdInUse
+from audit_store.access import Acting, set_acting
+from audit_store.identity import os_account
 from redaction import RedactionOptions
 from scoring import Rubric, find_rubric
 from transcription import Call, TranscriptionOptions, discover_calls
 from transcription.numerics import PORTABLE, numerics_env, resolve_isa
 
 from .config import BatchConfig, Config, Home, OriginalsConfig
-from .originals import dispose_originals
+from .originals import OriginalNotDisposed, dispose_originals, finish_lone_sidecars
 from .pipeline import STAGES, CallOutcome, is_transient, process_call, sweep_orphaned_audio
 
 # The CLI subscribes here to draw its progress bar; a function, so it is not a flow parameter.
@@ -169,8 +172,29 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
     """Process every new call in the inbox; quarantine what cannot be processed.
 
     ``batch`` and ``transcription`` override keys of those config sections for this run. The task runner
-    is chosen per run from the config (so a served deployment picks up config changes).
+    is chosen per run from the config (so a served deployment picks up config changes). Run by
+    the CLI in its own process (``run_batch``), never served: the served deployment is
+    ``scheduled_batch``, which takes no parameters.
     """
+    return _batch(inbox, home, batch, transcription)
+
+
+SERVED_HOME = "CALLAUDIT_SERVED_HOME"  # set by `callaudit serve` in its own environment, inherited by the runs it executes
+
+
+@flow(name="nightly-batch", persist_result=False, log_prints=False)
+def scheduled_batch() -> BatchSummary:
+    """The served deployment's flow. It takes no parameters (Prefect refuses a run that passes
+    any), so nobody who can reach the Prefect API can point it at another inbox, data directory,
+    store or Dask scheduler: all of them come from the config of the data directory that
+    ``callaudit serve`` was started with."""
+    home = os.environ.get(SERVED_HOME)
+    if not home:
+        raise RuntimeError(f"{SERVED_HOME} is not set: this flow runs only under `callaudit serve`")
+    return _batch(None, home, None, None)
+
+
+def _batch(inbox: str | None, home: str | None, batch: dict | None, transcription: dict | None) -> BatchSummary:
     logger = get_run_logger()
     data = Home.resolve(home)
     config = data.load_config()
@@ -181,15 +205,20 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
     rubric = find_rubric(config.rubric, data.root)  # a broken rubric stops the batch before any call; one version for all
     store = get_store(data.store_url)
     run_id = str(flow_run.id) if flow_run.id else None
+    set_acting(Acting(os_account(), run_id))  # what the batch logs carries its OS account and flow run id
     started = time.perf_counter()
     summary = BatchSummary(run_id, str(inbox_dir), datetime.now(timezone.utc).isoformat(timespec="seconds"),
                            task_runner=settings.task_runner, workers=settings.worker_count())  # fmt: skip
 
     with batch_lock(data):
+        store.record_users(config.user_models())  # a changed users: section is in the access log by the next morning
         summary.swept_files = sweep_orphaned_audio(store, data.audio_dir)
         if summary.swept_files:
             logger.warning("removed %d redacted audio files no stored call points to (left by an interrupted run)", summary.swept_files)
-        calls, rejected = discover_calls(inbox_dir, config.default_agent_channel)
+        calls, rejected = discover_calls(inbox_dir, config.default_agent_channel, refuse_hard_links=config.originals.policy != "keep")
+        used = {c.metadata_path for c in calls if c.metadata_path} | {r.path.with_suffix(".json") for r in rejected}
+        for lone in finish_lone_sidecars(inbox_dir, used, store):
+            logger.warning("%s: the sidecar of a stored call, left by an interrupted run; disposed of as its row records", lone.name)
         total = len(calls) + len(rejected)
         logger.info("inbox %s: %d calls, %d files that are not calls; %s runner, %d workers", inbox_dir, len(calls), len(rejected), settings.task_runner, summary.workers)
         done = 0
@@ -212,6 +241,12 @@ def nightly_batch(inbox: str | None = None, home: str | None = None, batch: dict
                 finish(call.name, outcome)
                 continue
             existing = store.processed_call(call.audio_sha256)
+            if existing is None and (taken := store.call_with_id(call.call_id)) is not None:  # checked again as it is stored
+                reason = str(CallIdInUse(call.call_id, ", ".join(json.loads(taken.sources))))
+                store.append_quarantine(source=", ".join(s.path.name for s in call.sources), audio_sha256=call.audio_sha256,
+                                        error_type="CallIdInUse", reason=reason, run_id=run_id)  # fmt: skip
+                finish(call.name, CallOutcome(call.name, call.call_id, "quarantined", reason=reason, error_type="CallIdInUse"))
+                continue
             if existing is None:
                 todo.append(call)
                 continue
@@ -281,7 +316,8 @@ def _dispose(call: Call, store: AuditStore, home: Home, originals: OriginalsConf
     try:
         dispose_originals(call, store, originals.policy, home.vault_dir, originals.vault_days, run_id)
     except OSError as e:
-        outcome.reason = f"{outcome.reason + '; ' if outcome.reason else ''}original not {PAST[originals.policy]}: {type(e).__name__} on {Path(e.filename or '').name}"
+        why = e.strerror if isinstance(e, OriginalNotDisposed) else type(e).__name__
+        outcome.reason = f"{outcome.reason + '; ' if outcome.reason else ''}original not {PAST[originals.policy]}: {why} on {Path(e.filename or '').name}"
         get_run_logger().warning("call %s: %s", call.call_id, outcome.reason)
 
 

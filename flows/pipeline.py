@@ -15,10 +15,11 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from audit_store import AlreadyStored, AuditStore
+from audit_store import AlreadyStored, AuditStore, CallIdInUse
 from redaction import RedactedTranscript, RedactionOptions, VerificationFailed, redact_and_verify
 from scoring import Rubric, score_call
 from transcription import BadAudio, BadMetadata, Call, ModelNotAvailable, NumericsError, TranscriptionOptions, transcribe_call
+from transcription.calls import load_known_values
 
 SAFE_ERRORS = (BadAudio, BadMetadata, ModelNotAvailable, NumericsError, VerificationFailed)  # our messages: file names and reasons only
 STAGES = ("transcribe", "redact", "verify", "score", "store")  # CallOutcome.seconds keys, in order
@@ -88,10 +89,11 @@ def transcribe_and_redact(
     timings: dict[str, float] = {}
     try:
         t0 = time.perf_counter()
+        known = load_known_values(call)  # read here from the sidecar: the customer's values never travel with the call
         transcript = transcribe_call(call, transcription)
         t1 = time.perf_counter()
-        redacted, audio, check = redact_and_verify(call, transcript, call.metadata.known_values(), redaction, transcription, audio_dir)
-        del transcript  # raw text goes no further
+        redacted, audio, check = redact_and_verify(call, transcript, known, redaction, transcription, audio_dir)
+        del transcript, known  # raw text goes no further
         t3 = time.perf_counter()
     except SAFE_ERRORS as e:
         shutil.rmtree(audio_dir, ignore_errors=True)
@@ -150,6 +152,11 @@ def process_call(
     except AlreadyStored:  # another run stored this recording first: ours is not needed
         shutil.rmtree(attempt_dir, ignore_errors=True)
         return CallOutcome(call.name, call.call_id, "skipped", reason="stored by a concurrent run")
+    except CallIdInUse as e:  # another recording took this call id first
+        shutil.rmtree(attempt_dir, ignore_errors=True)
+        store.append_quarantine(source=", ".join(s.path.name for s in call.sources), audio_sha256=call.audio_sha256,
+                                error_type="CallIdInUse", reason=str(e), run_id=run_id)  # fmt: skip
+        return CallOutcome(call.name, call.call_id, "quarantined", reason=str(e), error_type="CallIdInUse")
     except BaseException:  # nothing was stored (one transaction), so no record points to these files
         shutil.rmtree(attempt_dir, ignore_errors=True)
         raise

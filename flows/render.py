@@ -21,6 +21,18 @@ from .pipeline import STAGES, CallOutcome
 console = Console(width=None if Console().is_terminal else 160)
 
 
+def printable(value: object) -> str:
+    """A stored value as a terminal may show it: control characters (an ANSI escape in a
+    purpose, a newline forging a second log line) written as escapes."""
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in str(value))
+
+
+def lit(value: object) -> str:
+    """A value from the store or a file, as Rich prints it literally: a call id, agent id, file
+    name or reason may hold "[bold]" or "[/]" (Rich markup), which would style or crash the output."""
+    return escape(str(value))
+
+
 def clock(seconds: float) -> str:
     m, s = divmod(seconds, 60)
     return f"{int(m):02d}:{s:04.1f}"
@@ -33,7 +45,7 @@ def progress_bar() -> Iterator:
         task = progress.add_task("discovering calls", total=None)
 
         def listener(name: str, done: int, total: int, outcome: CallOutcome | None) -> None:
-            progress.update(task, total=total, completed=done, description=f"{'processing' if outcome is None else 'done'} {name}")
+            progress.update(task, total=total, completed=done, description=f"{'processing' if outcome is None else 'done'} {lit(name)}")
 
         yield listener
 
@@ -52,12 +64,12 @@ def print_summary(summary) -> None:  # noqa: ANN001 - BatchSummary (flows.nightl
         style = {"quarantined": "red", "skipped": "dim"}.get(o.status)
         row = (o.name, o.call_id or "-", o.status, score, verdict, redacted, pci, str(o.findings or "-"), o.audio_check or "-",
                *((o.reason or "",) if notes else ()))  # fmt: skip
-        table.add_row(*row, style=style)
+        table.add_row(*map(lit, row), style=style)
     console.print(table)
     counts = summary.counts()
     failed = f", failed {counts['failed']} (the next run retries them)" if counts["failed"] else ""
     console.print(f"stored {counts['stored']}, already stored {counts['skipped']}, quarantined {counts['quarantined']}{failed}"
-                  f" in {clock(summary.wall_seconds)} ({summary.workers} workers, {summary.task_runner}); inbox {summary.inbox}", highlight=False)
+                  f" in {clock(summary.wall_seconds)} ({summary.workers} workers, {summary.task_runner}); inbox {lit(summary.inbox)}", highlight=False)
 
 
 def run_record(row) -> dict:  # noqa: ANN001 - BatchRunRecord
@@ -75,16 +87,16 @@ def print_runs(rows) -> None:  # noqa: ANN001 - list[BatchRunRecord]
         c = r["counts"]
         speed = r.get("audio_minutes_per_wall_minute")
         failures = ", ".join(f"{k} {v}" for k, v in sorted(r.get("failures", {}).items())) or "-"
-        table.add_row(row.run_id[:8], row.started_at, str(c.get("stored", 0)), str(c.get("skipped", 0)), str(c.get("quarantined", 0)),
-                      str(c.get("failed", 0)), str(r.get("retries", 0)), f"{r.get('audio_seconds', 0) / 60:.1f}",
-                      clock(r.get("wall_seconds", 0)), "-" if speed is None else f"{speed:.1f}", failures)  # fmt: skip
+        table.add_row(*map(lit, (row.run_id[:8], row.started_at, str(c.get("stored", 0)), str(c.get("skipped", 0)), str(c.get("quarantined", 0)),
+                               str(c.get("failed", 0)), str(r.get("retries", 0)), f"{r.get('audio_seconds', 0) / 60:.1f}",
+                               clock(r.get("wall_seconds", 0)), "-" if speed is None else f"{speed:.1f}", failures)))  # fmt: skip
     console.print(table)
 
 
 def print_run(row, quarantined) -> None:  # noqa: ANN001 - BatchRunRecord, list[QuarantineRecord]
     r = run_record(row)
-    console.print(f"[bold]Batch {row.run_id}[/bold]  inbox {row.inbox}", highlight=False)
-    console.print(f"started {row.started_at}, finished {row.finished_at}; {r.get('task_runner', '-')} runner, {r.get('workers', '-')} workers; "
+    console.print(f"[bold]Batch {lit(row.run_id)}[/bold]  inbox {lit(row.inbox)}", highlight=False)
+    console.print(f"started {lit(row.started_at)}, finished {lit(row.finished_at)}; {lit(r.get('task_runner', '-'))} runner, {lit(r.get('workers', '-'))} workers; "
                   f"{r.get('swept_files', 0)} orphaned audio files removed", highlight=False)
     c = r["counts"]
     console.print(f"stored {c.get('stored', 0)}, already stored {c.get('skipped', 0)}, quarantined {c.get('quarantined', 0)}, "
@@ -103,16 +115,16 @@ def print_run(row, quarantined) -> None:  # noqa: ANN001 - BatchRunRecord, list[
         for col in ("recording", "error", "reason"):
             q.add_column(col, overflow="fold")
         for rec in quarantined:
-            q.add_row(rec.source, rec.error_type, rec.reason)
+            q.add_row(lit(rec.source), lit(rec.error_type), lit(rec.reason))
         console.print(q)
 
 
 def print_call(view: CallView) -> None:
     call, transcript, score = view.call, view.transcript, view.score
-    console.print(f"[bold]Call {call.call_id}[/bold]  agent {call.agent_id or '-'}  team {call.team or '-'}  "
-                  f"started {call.started_at or '-'}  duration {clock(call.duration)}  processed {call.processed_at}")
+    console.print(f"[bold]Call {lit(call.call_id)}[/bold]  agent {lit(call.agent_id or '-')}  team {lit(call.team or '-')}  "
+                  f"started {lit(call.started_at or '-')}  duration {clock(call.duration)}  processed {lit(call.processed_at)}", highlight=False)
     for t in view.purged:
-        console.print(f"[yellow]{t.kind.replace('_', ' ')} purged {t.purged_at} by {t.actor} ({t.reason})[/yellow]", highlight=False)
+        console.print(f"[yellow]{lit(t.kind.replace('_', ' '))} purged {lit(t.purged_at)} by {lit(t.actor)} ({lit(t.reason)})[/yellow]", highlight=False)
     if transcript is None:
         console.print("[yellow]transcript: purged (retention)[/yellow]")
     else:
@@ -123,7 +135,8 @@ def print_call(view: CallView) -> None:
 
 
 def _print_transcript(transcript) -> None:  # noqa: ANN001
-    console.print(f"[dim]ASR: {transcript.model}; redaction: {transcript.redaction.get('engine', '')}, {transcript.redaction.get('nlp', '')}[/dim]")
+    line = f"ASR: {transcript.model}; redaction: {transcript.redaction.get('engine', '')}, {transcript.redaction.get('nlp', '')}"
+    console.print(f"[dim]{lit(line)}[/dim]", highlight=False)
     check = transcript.verification or {}
     if check:
         leaks = check.get("leaks", [])
@@ -137,14 +150,14 @@ def _print_transcript(transcript) -> None:  # noqa: ANN001
     if transcript.findings:
         console.print("\n[bold red]Findings[/bold red]")
         for f in transcript.findings:
-            console.print(f"  [{clock(f.start)}] {f.kind}: {f.detail} (segment {f.segment_id})", highlight=False)
+            console.print(f"  [{clock(f.start)}] {f.kind}: {f.detail} (segment {f.segment_id})", highlight=False, markup=False)
 
 
 def _print_score(score) -> None:  # noqa: ANN001
     verdict = "AUTO-FAIL" if score.auto_fail else ("PASS" if score.passed else "FAIL")
-    console.print(f"\n[bold]Score {score.total if score.total is not None else '-'} ({verdict})[/bold]  rubric {score.rubric_id} v{score.rubric_version} sha256 {score.rubric_hash[:12]}…")
+    console.print(f"\n[bold]Score {score.total if score.total is not None else '-'} ({verdict})[/bold]  rubric {lit(score.rubric_id)} v{score.rubric_version} sha256 {lit(score.rubric_hash[:12])}…", highlight=False)
     for reason in score.auto_fail_reasons:
-        console.print(f"  [red]{escape(reason)}[/red]", highlight=False)
+        console.print(f"  [red]{lit(reason)}[/red]", highlight=False)
     pending = [c.criterion_id for c in score.criteria if getattr(c, "uncertain", False)]
     if pending:
         console.print(f"  [yellow]needs human review (left out of the total until a person answers): {escape(', '.join(pending))}[/yellow]", highlight=False)
@@ -157,10 +170,10 @@ def _print_score(score) -> None:  # noqa: ANN001
             answer += " (needs human review)"
         evidence = "\n".join(f"[{clock(e.start)}-{clock(e.end)}] {e.speaker}: {e.quote}" for e in c.evidence) or "-"
         points = "-" if c.na else f"{c.points:g}/{c.max_points:g}"
-        table.add_row(c.criterion_id + (" (critical)" if c.critical else ""), answer, points, c.explanation, evidence)
+        table.add_row(*map(lit, (c.criterion_id + (" (critical)" if c.critical else ""), answer, points, c.explanation, evidence)))
     console.print(table)
     for s in score.sections:
-        console.print(f"  {s.title}: {'-' if s.score is None else f'{s.score:.1f}'} (weight {s.weight:g})")
+        console.print(f"  {lit(s.title)}: {'-' if s.score is None else f'{s.score:.1f}'} (weight {s.weight:g})", highlight=False)
 
 
 LIBRARIES = ("faster-whisper", "ctranslate2", "onnxruntime", "numpy", "torch", "transformers", "presidio-analyzer", "spacy", "prefect", "sqlalchemy")
@@ -200,15 +213,15 @@ def print_info(home, config) -> None:  # noqa: ANN001
         ("callaudit", metadata.version("callaudit")),
     ]
     for k, v in rows:
-        console.print(f"[bold]{k:15s}[/bold] {v}", highlight=False)
+        console.print(f"[bold]{k:15s}[/bold] {lit(v)}", highlight=False)
 
 
 def print_rubric(rubric: Rubric) -> None:
-    console.print(f"[bold]{rubric.title}[/bold]  {rubric.id} v{rubric.version}  sha256 {rubric.content_hash}")
-    console.print(f"pass mark {rubric.pass_mark:g}; a failed critical criterion fails the {rubric.auto_fail_scope}")
+    console.print(f"[bold]{lit(rubric.title)}[/bold]  {lit(rubric.id)} v{rubric.version}  sha256 {rubric.content_hash}", highlight=False)
+    console.print(f"pass mark {rubric.pass_mark:g}; a failed critical criterion fails the {lit(rubric.auto_fail_scope)}", highlight=False)
     for section in rubric.sections:
-        console.print(f"\n[bold]{section.title}[/bold] (weight {section.weight:g})")
+        console.print(f"\n[bold]{lit(section.title)}[/bold] (weight {section.weight:g})", highlight=False)
         for c in section.criteria:
             flags = " [red]critical[/red]" if c.critical else ""
             na = " (N/A rule)" if c.na_when else ""
-            console.print(f"  {c.id}{flags}{na}: {c.question} — {c.method.type}, weight {c.weight:g}", highlight=False)
+            console.print(f"  {lit(c.id)}{flags}{na}: {lit(c.question)} — {lit(c.method.type)}, weight {c.weight:g}", highlight=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from audit_store import AuditStore, User
+from audit_store import Action, AuditStore, User
 from scoring import Rubric, score_call
 
 
@@ -26,6 +26,7 @@ def rescore_calls(store: AuditStore, user: User | None, rubric: Rubric, call_ids
     """
     out = []
     purpose = f"re-score with {rubric.id} v{rubric.version}"
+    store.check(user, Action.RESCORE, "rubric", f"{rubric.id} v{rubric.version}", purpose=purpose, actor_name=actor_name)  # qa_lead or admin
     for call_id in call_ids or store.call_ids():
         transcript = store.read_transcript(user, call_id, purpose=purpose, actor_name=actor_name)
         previous = store.score_total(call_id, rubric.id)

@@ -73,10 +73,11 @@ def redact_transcript(
                 continue  # the deployment's own brand; a value from the call's metadata is redacted whatever
             _add(spans, stream, norm.to_original(r.start, r.end), r.entity_type, recognizer, r.score)
             claimed.append((r.start, r.end))
-        # In a mono recording the speakers were inferred (transcription/speakers.py): the
-        # agent's turns keep the customer's stricter fail-closed threshold.
-        mono = UNKNOWN in transcript.channels
-        minimum = options.agent_min_unclaimed_digits if stream.speaker == AGENT and not mono else options.min_unclaimed_digits
+        # Where the speakers were inferred (a mono recording, or a two-channel one whose metadata
+        # does not say which channel is the agent: transcription/speakers.py), the agent's turns
+        # keep the customer's stricter fail-closed threshold.
+        inferred = UNKNOWN in transcript.channels
+        minimum = options.agent_min_unclaimed_digits if stream.speaker == AGENT and not inferred else options.min_unclaimed_digits
         for run in norm.digit_runs:
             for a, b in _unclaimed(run.start, run.end, claimed):
                 if run.digits >= minimum:
@@ -302,8 +303,8 @@ def _read_back(seg: Segment, span: _Span, entity: Entity, inferred_speaker: bool
     """Card data in the agent's own speech is a read-back, a PCI DSS violation, when it repeats
     the customer's value or is card-number shaped (Luhn-valid, or 12+ digits); a number heard
     after a card-data question that repeats nothing the customer was heard to say is a
-    POSSIBLE_READ_BACK, for a person to check. In a mono recording the speaker was inferred from
-    the voice, and the finding says so."""
+    POSSIBLE_READ_BACK, for a person to check. Where the speaker was inferred (a mono recording,
+    or a two-channel one without its agent channel), the finding says so."""
     if seg.speaker != AGENT:
         return None
     kind = "PCI_READ_BACK"
@@ -319,7 +320,7 @@ def _read_back(seg: Segment, span: _Span, entity: Entity, inferred_speaker: bool
     else:
         return None
     if inferred_speaker:
-        detail += "; speaker inferred from a mono recording: listen before acting on it"
+        detail += "; speaker inferred (no metadata says who is the agent): listen before acting on it"
     return Finding(kind, span.entity_type, seg.id, seg.speaker, entity.start, entity.end, detail)
 
 
@@ -332,7 +333,10 @@ SENSITIVE_ANSWERS = {**{e: PAYMENT for e in PCI_ENTITIES}, "BANK_ACCOUNT": PAYME
 def _redact_phases(transcript: Transcript, spans: dict[int, list[_Span]], options: RedactionOptions) -> list[Phase]:
     """Find the call's sensitive phases (phases.py) and redact, in the customer's turns inside
     them, every word that is or may be a number, whatever a recognizer made of it: ASR may have
-    garbled card data into words ("It is 5.11, 29" for an expiry; "free-18" for 318)."""
+    garbled card data into words ("It is 5.11, 29" for an expiry; "free-18" for 318). Where the
+    speakers were inferred, the agent's turns are treated as the customer's: the inference may
+    be wrong."""
+    inferred = UNKNOWN in transcript.channels
     by_id = {s.id: s for s in transcript.segments}
     values = [
         (*_span_time(by_id[seg_id], span.start, span.end), SENSITIVE_ANSWERS[span.entity_type])
@@ -343,7 +347,7 @@ def _redact_phases(transcript: Transcript, spans: dict[int, list[_Span]], option
     ]
     phases = sensitive_phases(transcript, values, options.max_payment_window, options.min_unclaimed_digits)
     for seg in transcript.segments:
-        if seg.speaker == AGENT or not any(p.start <= seg.end and seg.start <= p.end for p in phases):
+        if (seg.speaker == AGENT and not inferred) or not any(p.start <= seg.end and seg.start <= p.end for p in phases):
             continue
         for start, end in number_like_spans(seg.text):
             t0, t1 = _span_time(seg, start, end)

@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-from transcription import AGENT, AudioSource, Call, Transcript, TranscriptionOptions, resolve_model
+from transcription import AGENT, UNKNOWN, AudioSource, Call, Transcript, TranscriptionOptions, resolve_model
 
 from .audio import redact_audio
 from .normalize import normalize_spoken
@@ -96,16 +96,17 @@ def find_leaks(heard: Transcript, known_values: dict[str, str] | None, options: 
     data by the same recognizers (with the customer's stricter threshold for digit runs), the
     call's known values, and any digit run of ``SPOKEN_DIGITS`` or more said by the customer."""
     found = redact_transcript(heard, known_values, replace(options, verify=False))
+    inferred = UNKNOWN in heard.channels  # who is the agent was inferred: every channel is heard as the customer's
     leaks = []
     for e in found.entities:
         known = e.recognizer == "KnownValueRecognizer"
         if e.segment_id is None or not (e.entity_type in LEAK_TYPES or known):
             continue
-        if e.speaker == AGENT and e.entity_type == UNCLASSIFIED and e.recognizer == "FailClosedDigitRun":
+        if e.speaker == AGENT and not inferred and e.entity_type == UNCLASSIFIED and e.recognizer == "FailClosedDigitRun":
             continue  # the agent's own order numbers and amounts; card-shaped runs are CREDIT_CARD
         leaks.append(Leak(e.entity_type, e.channel, e.speaker, round(e.start - PADDING, 3), round(e.end + PADDING, 3), round_, e.recognizer))
     for seg in heard.segments:  # any number of three digits or more the customer is heard to say
-        if seg.speaker == AGENT:
+        if seg.speaker == AGENT and not inferred:
             continue
         norm = normalize_spoken(seg.text)
         for run in norm.digit_runs:

@@ -70,8 +70,9 @@ def synthetic_transcripts(sample_calls):
 @pytest.fixture(scope="session")
 def redacted_samples(sample_calls, synthetic_transcripts):
     from redaction import redact_transcript
+    from transcription.calls import load_known_values
 
-    return {cid: redact_transcript(t, sample_calls[cid].metadata.known_values()) for cid, t in synthetic_transcripts.items()}
+    return {cid: redact_transcript(t, load_known_values(sample_calls[cid])) for cid, t in synthetic_transcripts.items()}
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ SAMPLE_RATE = 16000  # Hz, what Whisper models expect
 AUDIO_EXTENSIONS = (".wav", ".flac", ".mp3", ".ogg", ".oga", ".opus", ".m4a")
 MIN_DURATION = 0.5  # seconds; shorter is not a call
 SILENCE_DBFS = -55.0  # dBFS; a channel whose loudest 100 ms stays below this holds no speech
+MIN_SAMPLE_RATE = 4000  # Hz; below this a header is not a call recording's (telephone audio is 8000)
+MAX_SAMPLE_RATE = 384000  # Hz
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,16 @@ def read_audio_info(path: Path) -> AudioInfo:
         return _read_info_with_av(path, e)
     if info.frames <= 0 or info.samplerate <= 0:
         raise _no_frames(path)
-    return AudioInfo(path, info.samplerate, info.channels, info.frames, info.format, info.subtype)
+    return _checked_info(AudioInfo(path, info.samplerate, info.channels, info.frames, info.format, info.subtype))
+
+
+def _checked_info(info: AudioInfo) -> AudioInfo:
+    """A header that no recording has (a sample rate of 1 Hz makes 96 kB a 13-hour call, and
+    resampling it takes minutes and gigabytes) is refused before anything is decoded."""
+    if not MIN_SAMPLE_RATE <= info.sample_rate <= MAX_SAMPLE_RATE:
+        raise BadAudio(f"{info.path.name}: the header gives a sample rate of {info.sample_rate} Hz; a call recording has "
+                       f"{MIN_SAMPLE_RATE}-{MAX_SAMPLE_RATE} Hz (8000 or 16000 for telephone audio): the file is corrupt or not a recording")  # fmt: skip
+    return info
 
 
 def _read_info_with_av(path: Path, sf_error: Exception) -> AudioInfo:
@@ -65,7 +76,7 @@ def _read_info_with_av(path: Path, sf_error: Exception) -> AudioInfo:
                 raise BadAudio(f"{path.name}: the file has no audio stream")
             stream = streams[0]
             frames = int((stream.duration or 0) * (stream.time_base or 0) * stream.rate) if stream.duration else 0
-            return AudioInfo(path, stream.rate, stream.channels, frames, container.format.name.upper(), "")
+            return _checked_info(AudioInfo(path, stream.rate, stream.channels, frames, container.format.name.upper(), ""))
     except BadAudio:
         raise
     except Exception as e:

@@ -20,7 +20,7 @@ class TranscriptionOptions:
     """How calls are transcribed; settable from the config file (``transcription:``) and the CLI.
 
     >>> TranscriptionOptions(model="tiny.en", beam_size=5)
-    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=0, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0, cpu_isa='portable', vocabulary=())
+    TranscriptionOptions(backend='faster-whisper', model='tiny.en', compute_type='auto', beam_size=5, vad=True, language='en', threads=0, workers=0, align_words=True, mono_speakers=True, window_seconds=120, batch_size=0, cpu_isa='portable', vocabulary=(), max_call_seconds=14400)
     """
 
     backend: str = "faster-whisper"
@@ -37,6 +37,7 @@ class TranscriptionOptions:
     batch_size: int = 0  # faster-whisper: decode this many speech chunks at once (its batched pipeline); 0 = one 30 s window after another
     cpu_isa: str = "portable"  # the CPU kernels every machine decodes with (transcription/numerics.py): portable = AVX2 (x86-64) / NEON (ARM64)
     vocabulary: tuple[str, ...] = ()  # company, product and agent names the decoder is told to expect (faster-whisper hotwords, openai-whisper prompt)
+    max_call_seconds: int = 14400  # a recording whose header says it is longer is refused before it is decoded (4 hours)
 
     def __post_init__(self) -> None:
         _verify_options(self)
@@ -112,5 +113,7 @@ def _verify_options(o: TranscriptionOptions) -> None:
     object.__setattr__(o, "vocabulary", tuple(dict.fromkeys(w.strip() for w in o.vocabulary)))
     if sum(len(w) for w in o.vocabulary) > MAX_VOCABULARY_CHARS:
         raise ValueError(f"vocabulary is {sum(len(w) for w in o.vocabulary)} characters; at most {MAX_VOCABULARY_CHARS} fit in the decoder's prompt")
+    if not 60 <= o.max_call_seconds <= 86400:
+        raise ValueError(f"max_call_seconds must be between 60 and 86400 (24 hours), got {o.max_call_seconds}")
     if not o.model:
         raise ValueError("model must be a model name such as 'tiny.en' or a local model folder")

@@ -99,6 +99,23 @@ def label_turns(segments: list[Segment], turns: list[Segment], prints: list[np.n
     return [replace(t, speaker=AGENT if label[i] == agent_group else CUSTOMER) for i, t in enumerate(turns)]
 
 
+def label_channels(channels: dict[int, list[Segment]]) -> dict[int, list[Segment]]:
+    """A two-channel recording whose metadata does not say which channel is the agent: each
+    channel holds one party, so the channel that greets, offers help or asks the verification
+    and payment questions is the agent's (otherwise, whoever opens the call), as for the voices
+    of a mono recording. Only the segments' speakers change: the transcript keeps both channels
+    "unknown", so redaction applies the customer's rules to both."""
+    if len(channels) != 2 or not all(channels.values()):
+        return channels
+    votes = {index: sum(len(AGENT_PHRASES.findall(s.text)) for s in segments) for index, segments in channels.items()}
+    first, second = sorted(channels)
+    if votes[first] != votes[second]:
+        agent = first if votes[first] > votes[second] else second
+    else:
+        agent = min(channels, key=lambda index: min(s.start for s in channels[index]))  # agents open the call
+    return {index: [replace(s, speaker=AGENT if index == agent else CUSTOMER) for s in segments] for index, segments in channels.items()}
+
+
 def _agent_group(turns: list[Segment], label: dict[int, int]) -> int:
     votes = [0, 0]
     for i, t in enumerate(turns):

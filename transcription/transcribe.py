@@ -20,7 +20,7 @@ from .loops import cover_speech, mark_loops
 from .models import resolve_model
 from .options import TranscriptionOptions
 from .provenance import asr_provenance
-from .speakers import label_turns, split_turns, turn_prints
+from .speakers import label_channels, label_turns, split_turns, turn_prints
 from .types import Segment, Transcript
 from .windows import UNKNOWN, ChannelScan, channel_windows, scan_call
 
@@ -60,9 +60,10 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None, reg
     >>> transcript = transcribe_call(call, TranscriptionOptions())  # doctest: +SKIP
     """
     options = options or TranscriptionOptions()
-    scans = scan_call(call)
+    scans = scan_call(call, options.max_call_seconds)
     # A silent leg (e.g. the customer's line while on hold) holds no speech.
-    channels = {index: _Channel(scan, options) for index, scan in enumerate(scans) if scan.loudest_dbfs >= SILENCE_DBFS}
+    mono = len(scans) == 1
+    channels = {index: _Channel(scan, options, mono) for index, scan in enumerate(scans) if scan.loudest_dbfs >= SILENCE_DBFS}
     if regions is not None:
         channels = {index: channel for index, channel in channels.items() if regions.get(index)}
     for index, channel in channels.items():
@@ -70,7 +71,10 @@ def transcribe_call(call: Call, options: TranscriptionOptions | None = None, reg
     with closing(_decoded_windows(call, channels, options, regions)) as decoded:
         for index, offset, audio, window in decoded:
             channels[index].add(window, offset, audio)
-    segments = sorted((s for channel in channels.values() for s in channel.finish()), key=lambda s: (s.start, s.channel))
+    heard = {index: channel.finish() for index, channel in channels.items()}
+    if not mono and all(scan.speaker == UNKNOWN for scan in scans) and options.mono_speakers:
+        heard = label_channels(heard)  # which channel is the agent, inferred by role; the transcript keeps "unknown"
+    segments = sorted((s for channel in heard.values() for s in channel), key=lambda s: (s.start, s.channel))
 
     return Transcript(
         call_id=call.call_id,
@@ -158,10 +162,10 @@ class _Channel:
     """One channel's windows as they are heard, put on the call's clock; ``finish`` gives its
     segments (turns labelled for a mono recording, loops marked)."""
 
-    def __init__(self, scan: ChannelScan, options: TranscriptionOptions) -> None:
+    def __init__(self, scan: ChannelScan, options: TranscriptionOptions, mono: bool = True) -> None:
         self.scan, self.options = scan, options
         self.speech = scan.speech  # per 10 ms frame
-        self.mono = scan.speaker == UNKNOWN and options.mono_speakers
+        self.mono = mono and scan.speaker == UNKNOWN and options.mono_speakers  # both parties on this channel
         self.heard: list[Segment] = []
         self.language: ChannelLanguage | None = None
         self.turns: list[Segment] = []

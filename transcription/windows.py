@@ -75,21 +75,31 @@ class ChannelScan:
         return cuts
 
 
-def scan_call(call: Call) -> list[ChannelScan]:
+def scan_call(call: Call, max_seconds: float | None = None) -> list[ChannelScan]:
     """Scan a call's recordings (see the module's description); raises BadAudio when the call
-    cannot be transcribed: unreadable, too short, silent, or a pair of unequal length."""
-    scans: list[ChannelScan] = []
-    for index, source in enumerate(call.sources):
-        channels = read_audio_info(source.path).channels
+    cannot be transcribed: unreadable, too short, silent, longer than ``max_seconds`` (checked
+    from every header before anything is decoded, and again while decoding), or a pair of
+    unequal length. A two-channel recording whose agent channel is not known
+    (``call.agent_channel`` None) has both channels UNKNOWN: their roles are inferred later, and
+    redaction treats both as the customer's."""
+    layouts = []
+    for source in call.sources:
+        info = read_audio_info(source.path)
+        if max_seconds is not None and info.duration > max_seconds:
+            raise BadAudio(f"{source.path.name}: the header says the recording lasts {spoken_duration(info.duration)}; calls longer than "
+                           f"{spoken_duration(max_seconds)} are refused (transcription.max_call_seconds in the config)")  # fmt: skip
         if source.role is not None:
-            layout = [(None, source.role)]
-        elif channels == 1:
-            layout = [(0, UNKNOWN)]
-        elif channels == 2:
-            layout = [(c, AGENT if c == call.agent_channel else CUSTOMER) for c in (0, 1)]
+            layouts.append([(None, source.role)])
+        elif info.channels == 1:
+            layouts.append([(0, UNKNOWN)])
+        elif info.channels == 2:
+            known = call.agent_channel is not None
+            layouts.append([(c, (AGENT if c == call.agent_channel else CUSTOMER) if known else UNKNOWN) for c in (0, 1)])
         else:
-            raise BadAudio(f"{source.path.name}: {channels} channels; a call recording has one or two")
-        samples, power = _frame_power(source.path, [column for column, _ in layout])
+            raise BadAudio(f"{source.path.name}: {info.channels} channels; a call recording has one or two")
+    scans: list[ChannelScan] = []
+    for index, (source, layout) in enumerate(zip(call.sources, layouts, strict=True)):
+        samples, power = _frame_power(source.path, [column for column, _ in layout], max_seconds)
         scans.extend(ChannelScan(index, column, speaker, samples, p) for (column, speaker), p in zip(layout, power, strict=True))
     lengths = [s.samples for s in scans]
     if max(lengths) - min(lengths) > SAMPLE_RATE:
@@ -107,6 +117,15 @@ def scan_call(call: Call) -> list[ChannelScan]:
             f"below {SILENCE_DBFS} dBFS on every channel); check the recorder's input"
         )
     return scans
+
+
+def spoken_duration(seconds: float) -> str:
+    """A duration as a person reads it: "13.3 hours", "1.2 minutes", "45 s"."""
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f}".removesuffix(".0") + " hours"
+    if seconds >= 60:
+        return f"{seconds / 60:.1f}".removesuffix(".0") + " minutes"
+    return f"{seconds:.0f} s"
 
 
 def channel_windows(call: Call, scan: ChannelScan, window: float) -> Iterator[tuple[int, np.ndarray]]:
@@ -180,13 +199,17 @@ def _pick(block: np.ndarray, column: int | None) -> np.ndarray:
     return block[:, 0].copy() if block.shape[1] == 1 else block.mean(axis=1, dtype=np.float32)
 
 
-def _frame_power(path, columns: list[int | None]) -> tuple[int, list[np.ndarray]]:  # noqa: ANN001 - a Path
-    """Total samples (16 kHz) and the mean power of each 10 ms frame, for each column."""
+def _frame_power(path, columns: list[int | None], max_seconds: float | None = None) -> tuple[int, list[np.ndarray]]:  # noqa: ANN001 - a Path
+    """Total samples (16 kHz) and the mean power of each 10 ms frame, for each column; BadAudio
+    as soon as the audio runs past ``max_seconds`` (a header may not give the length)."""
     samples = 0
     rest: list[np.ndarray] = [np.zeros(0, np.float32) for _ in columns]
     powers: list[list[np.ndarray]] = [[] for _ in columns]
     for block in resampled_blocks(path):
         samples += len(block)
+        if max_seconds is not None and samples > max_seconds * SAMPLE_RATE:
+            raise BadAudio(f"{path.name}: the recording runs past {spoken_duration(max_seconds)}; longer calls are refused "
+                           "(transcription.max_call_seconds in the config)")  # fmt: skip
         for i, column in enumerate(columns):
             audio = np.concatenate([rest[i], _pick(block, column)])
             whole = len(audio) // FRAME * FRAME

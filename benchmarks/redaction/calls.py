@@ -158,6 +158,7 @@ def main() -> None:
     from benchmarks.redaction.run import vanilla_analyzer
     from redaction import RedactionOptions, redact_and_verify, redact_audio, redact_transcript
     from transcription import TranscriptionOptions, discover_calls, transcribe_call
+    from transcription.calls import load_known_values
 
     n = 3 if args.quick else args.n
     splits = ("dev", "heldout") if args.split == "both" else (args.split,)
@@ -178,7 +179,7 @@ def main() -> None:
             transcript = transcribe_call(call, asr)
             cost["transcribe"] += time.perf_counter() - t0
             cost["audio_seconds"] += transcript.duration
-            known = call.metadata.known_values()
+            known = load_known_values(call)
             results = {}
             try:
                 on, on_audio, check = redact_and_verify(call, transcript, known, options, asr, folder / "out-on")

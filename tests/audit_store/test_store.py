@@ -9,6 +9,7 @@ from audit_store import (
     AccessLogRecord,
     AppendOnlyViolation,
     AuditStore,
+    CallIdInUse,
     CallRecord,
     ChainBroken,
     NotFound,
@@ -139,3 +140,21 @@ def test_missing_call_is_not_found_but_still_logged(filled: AuditStore):
     with pytest.raises(NotFound):
         filled.read_call(User(name="a", role="admin"), "nope")
     assert _log_count(filled) == before + 1
+
+
+def test_a_second_recording_under_a_stored_call_id_is_refused(filled: AuditStore, redacted_samples):
+    """Issue #20: two recordings stored under one call_id mixed two agents' calls in a report."""
+    r = redacted_samples["NW-20261121-0001"]
+    with pytest.raises(CallIdInUse, match="NW-20261121-0001 is already the id of another stored recording"):
+        filled.append_call(call_id="NW-20261121-0001", audio_sha256="f" * 64, sources=["other.flac"], agent_id="someone", team="sales",
+                           started_at=None, transcript=r, score=score_call(r, find_rubric("core-contact-centre")), redacted_audio=[])  # fmt: skip
+    assert filled.count(CallRecord) == len(redacted_samples)
+    filled.verify()
+
+
+@pytest.mark.parametrize("call_id", ["..", "../audio", "x" * 65, "[red]x[/]"])
+def test_an_invalid_call_id_is_never_stored(store: AuditStore, redacted_samples, call_id: str):
+    r = redacted_samples["NW-20261121-0001"]
+    with pytest.raises(ValueError, match="not a valid call id"):
+        store.append_call(call_id=call_id, audio_sha256="e" * 64, sources=["x.flac"], agent_id=None, team=None, started_at=None,
+                          transcript=r, score=score_call(r, find_rubric("core-contact-centre")), redacted_audio=[])  # fmt: skip

@@ -26,7 +26,7 @@ def test_first_use_creates_home_with_default_config_and_info_names_the_models(tm
 
 def test_bad_config_is_a_clear_error_that_stops_before_anything_runs(tmp_path: Path):
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(mode=0o700)
     (home / "config.yaml").write_text("transcription:\n  beam_sise: 5\nusers:\n  bob: {role: coach}\n")
     out = callaudit(home, "run", "--inbox", str(tmp_path))
     assert out.returncode == 2
@@ -36,7 +36,7 @@ def test_bad_config_is_a_clear_error_that_stops_before_anything_runs(tmp_path: P
 
 def test_coach_without_team_is_refused(tmp_path: Path):
     home = tmp_path / "home"
-    home.mkdir()
+    home.mkdir(mode=0o700)
     (home / "config.yaml").write_text("users:\n  bob: {role: coach}\n")
     out = callaudit(home, "info")
     assert out.returncode == 2 and "needs a team" in out.stderr
@@ -77,3 +77,87 @@ def test_the_cli_loads_without_the_models_libraries():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_an_existing_home_others_can_read_is_refused_and_left_as_it_is(tmp_path: Path):
+    """Issue #20: `--home` on an existing folder silently changed its mode."""
+    home = tmp_path / "shared"
+    home.mkdir()
+    home.chmod(0o755)
+    out = callaudit(home, "info")
+    assert out.returncode == 2 and "can be used by other accounts (mode 0755)" in out.stderr and f"chmod 700 {home}" in out.stderr
+    assert oct(home.stat().st_mode)[-3:] == "755" and list(home.iterdir()) == []
+
+
+def test_exports_are_owner_only_and_an_open_export_folder_is_refused(tmp_path: Path):
+    """Issue #20: exports written with --out were world-readable."""
+    from datetime import date
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.yaml").write_text("users:\n  cora: {role: compliance_officer, os_accounts: ['@owner']}\n")
+    today = date.today().isoformat()
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o755)
+    refused = callaudit(home, "export", "--from", today, "--to", today, "--as", "cora", "--out", str(shared))
+    assert refused.returncode == 2 and "mode 0755" in refused.stderr and list(shared.iterdir()) == []
+    done = callaudit(home, "export", "--from", today, "--to", today, "--as", "cora", "--out", str(tmp_path / "new" / "export"))
+    assert done.returncode == 0, done.stderr
+    for d in (tmp_path / "new", tmp_path / "new" / "export"):
+        assert oct(d.stat().st_mode)[-3:] == "700"
+    files = list((tmp_path / "new" / "export").iterdir())
+    assert files and all(oct(f.stat().st_mode)[-3:] == "600" for f in files)
+    assert oct((home / "config.yaml").stat().st_mode)[-3:] in ("600", "644")  # written by the test, not by callaudit
+    assert oct((home / "audio").stat().st_mode)[-3:] == "700"
+
+
+def test_a_claimed_name_is_not_an_identity(tmp_path: Path):
+    """Issue #20: `callaudit show CALL --as admin` worked for anyone who could run the CLI, and
+    purge was not logged."""
+    from audit_store import AccessLogRecord, AuditStore
+    from audit_store.identity import os_account
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.yaml").write_text(
+        "users:\n  admin: {role: admin, os_accounts: [someone-else]}\n  qa: {role: qa_lead, os_accounts: ['@owner']}\n"
+    )
+    shown = callaudit(home, "show", "C-1", "--as", "admin")
+    assert shown.returncode == 2 and f"OS account {os_account()!r} may not act as 'admin'" in shown.stderr
+    purge = callaudit(home, "purge")  # no --as: the one user this account may act as (qa), who may not purge
+    assert purge.returncode == 2 and "does not grant purge" in purge.stderr
+    store = AuditStore(f"sqlite:///{home / 'store.db'}")
+    with store.session() as s:
+        rows = [(r.actor, r.action, r.outcome, r.os_account) for r in s.query(AccessLogRecord).order_by(AccessLogRecord.id)]
+        correlation = [r.correlation_id for r in s.query(AccessLogRecord).order_by(AccessLogRecord.id)]
+    me = os_account()
+    assert rows == [(me, "change_users", "allowed", me), ("admin", "read_call", "denied", me), ("qa", "purge", "denied", me)]
+    assert all(correlation) and correlation[0] == correlation[1] != correlation[2]  # one id per command
+    store.verify()
+
+
+def test_verify_says_failed_with_expected_and_actual_never_a_traceback(tmp_path: Path):
+    import sqlite3
+
+    home = tmp_path / "home"
+    first = callaudit(home, "verify")  # a new store
+    assert first.returncode == 0 and "OK: every chain verifies" in first.stdout, first.stderr
+    with sqlite3.connect(home / "store.db") as db:
+        db.execute("DELETE FROM alembic_version")
+    reset = callaudit(home, "verify")
+    assert reset.returncode == 1 and "FAILED: alembic_version" in reset.stderr and "expected revision" in reset.stderr
+    assert "Traceback" not in reset.stderr
+
+
+def test_erase_through_the_cli_is_access_logged(tmp_path: Path):
+    from audit_store import AccessLogRecord, AuditStore
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.yaml").write_text("users:\n  cora: {role: compliance_officer, os_accounts: ['@owner']}\n")
+    out = callaudit(home, "erase", "NO-SUCH-CALL", "--reason", "request #4411")
+    assert out.returncode == 2 and "no call 'NO-SUCH-CALL'" in out.stderr
+    with AuditStore(f"sqlite:///{home / 'store.db'}").session() as s:
+        row = s.query(AccessLogRecord).filter_by(action="erase").one()
+    assert (row.actor, row.outcome, row.purpose) == ("cora", "allowed", "request #4411")

@@ -302,13 +302,15 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     purged = callaudit(home, tmp, "purge", "--as", "admin")
     assert purged.returncode == 0 and "purged 0 items" in purged.stdout  # nothing is old enough
     with store.session() as s:
-        rows = [(r.actor, r.action, r.outcome) for r in s.scalars(select(AccessLogRecord).order_by(AccessLogRecord.id))][-5:]
+        rows = [(r.actor, r.action, r.outcome) for r in s.scalars(select(AccessLogRecord).order_by(AccessLogRecord.id))][-7:]
     assert rows == [
         ("compliance", "export", "allowed"),
         ("compliance", "read_access_log", "allowed"),  # an export includes the access log
         ("coach.billing", "export", "denied"),
         ("compliance", "read_access_log", "allowed"),
         ("a.khan", "read_access_log", "denied"),
+        ("qa.lead", "purge", "denied"),  # purges are logged too (issue #20)
+        ("admin", "purge", "allowed"),
     ]
     batch["extra_output"] = batch.get("extra_output", "") + exported.stdout + exported.stderr + log.stdout
 

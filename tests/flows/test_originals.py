@@ -76,3 +76,49 @@ def test_a_run_that_died_after_recording_is_finished_without_a_second_record(tmp
     dispose_originals(call, store, "delete", tmp_path / "vault", 30)
     assert list(inbox.iterdir()) == []
     assert sorted(r.source for r in store.originals()) == sorted(digests)  # one row per file
+
+
+def test_an_original_swapped_for_a_link_is_neither_touched_nor_recorded(tmp_path: Path):
+    """Issue #20: a symlink was recorded as "deleted" while the recording it pointed to survived."""
+    import pytest
+
+    from flows.originals import OriginalNotDisposed
+
+    inbox, call, _ = _call(tmp_path)
+    store = AuditStore(f"sqlite:///{tmp_path / 'store.db'}")
+    elsewhere = tmp_path / "elsewhere.flac"
+    agent = inbox / "refund_readback_agent.flac"
+    shutil.move(agent, elsewhere)
+    agent.symlink_to(elsewhere)  # after discovery, before disposal
+    with pytest.raises(OriginalNotDisposed, match="symbolic link"):
+        dispose_originals(call, store, "delete", tmp_path / "vault", 30)
+    assert store.originals() == [] and elsewhere.exists() and len(list(inbox.iterdir())) == 3
+
+
+def test_a_recording_changed_after_processing_is_not_recorded_as_disposed(tmp_path: Path):
+    import pytest
+
+    from flows.originals import OriginalNotDisposed
+
+    inbox, call, _ = _call(tmp_path)
+    store = AuditStore(f"sqlite:///{tmp_path / 'store.db'}")
+    shutil.copy(SAMPLES / "payment_northwind.flac", inbox / "refund_readback_customer.flac")
+    with pytest.raises(OriginalNotDisposed, match="changed after it was processed"):
+        dispose_originals(call, store, "delete", tmp_path / "vault", 30)
+    assert store.originals() == [] and len(list(inbox.iterdir())) == 3
+
+
+def test_a_sidecar_left_alone_by_an_interrupted_disposal_is_finished(tmp_path: Path):
+    """A run killed between deleting a recording and deleting its sidecar left the sidecar (the
+    customer's name and phone) in the inbox while its row said "deleted"."""
+    from flows.originals import finish_lone_sidecars
+
+    inbox, call, digests = _call(tmp_path)
+    store = AuditStore(f"sqlite:///{tmp_path / 'store.db'}")
+    for name, digest in digests.items():  # every fate recorded, then SIGKILL after the recordings went
+        store.append_original(call_id=call.call_id, source=name, source_sha256=digest, action="deleted")
+    for source in call.sources:
+        source.path.unlink()
+    (inbox / "other.json").write_text('{"call_id": "X-1"}')  # not an original of anything: left alone
+    assert finish_lone_sidecars(inbox, set(), store) == [inbox / "refund_readback.json"]
+    assert [p.name for p in inbox.iterdir()] == ["other.json"]

@@ -35,7 +35,8 @@ def healthy(port: int) -> bool:
 
 def test_serve_runs_the_batch_on_its_schedule_and_stops_its_server(tmp_path: Path):
     home, port = tmp_path / "home", free_port()
-    (home / "inbox").mkdir(parents=True)
+    home.mkdir(mode=0o700)
+    (home / "inbox").mkdir()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))}
     env.update(CALLAUDIT_HOME=str(home), PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS="5")
     log = open(tmp_path / "serve.log", "w")

@@ -13,6 +13,7 @@ import soundfile as sf
 from redaction import RedactionOptions, VerificationFailed, redact_and_verify
 from tests.speech_synth import RATE, speak
 from transcription import TranscriptionOptions, discover_calls, transcribe_call
+from transcription.calls import load_known_values
 
 
 def two_party_call(folder: Path, turns: list[tuple[str, str]]) -> Path:
@@ -72,7 +73,7 @@ def test_a_call_that_cannot_be_made_clean_is_not_stored_as_clean(unasked_code, t
 
 def test_a_clean_call_is_recorded_as_checked_clean(sample_calls, synthetic_transcripts, tmp_path):
     call = sample_calls["NW-20261121-0003"]
-    redacted, _, check = redact_and_verify(call, synthetic_transcripts[call.call_id], call.metadata.known_values(), RedactionOptions(),
+    redacted, _, check = redact_and_verify(call, synthetic_transcripts[call.call_id], load_known_values(call), RedactionOptions(),
                                            TranscriptionOptions(), tmp_path)  # fmt: skip
     assert check.outcome in ("clean", "re-redacted") and redacted.verification["decoder"] == check.decoder
     assert check.heard_seconds > 0 and check.seconds > 0

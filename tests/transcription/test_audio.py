@@ -73,3 +73,38 @@ def test_telephone_audio_is_resampled_to_16k():
 def test_two_channel_flac_loads_both_channels():
     channels = load_channels(SAMPLES / "payment_northwind.flac")
     assert len(channels) == 2 and all(c.dtype == np.float32 for c in channels)
+
+
+def _one_hertz_wav(path: Path, nbytes: int = 96_000) -> Path:
+    """A small wav whose header says 1 sample a second: 48,000 samples, 13.3 hours (issue #20)."""
+    import struct
+
+    data = (np.random.default_rng(0).standard_normal(nbytes // 2) * 3000).astype("<i2").tobytes()
+    header = b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt " + struct.pack("<IHHIIHH", 16, 1, 1, 1, 2, 2, 16)
+    path.write_bytes(header + b"data" + struct.pack("<I", len(data)) + data)
+    return path
+
+
+def test_a_header_claiming_hours_is_refused_before_anything_is_decoded(tmp_path: Path):
+    import time
+
+    from transcription import TranscriptionOptions, transcribe_call
+
+    _one_hertz_wav(tmp_path / "hostile.wav")
+    [call], _ = discover_calls(tmp_path)
+    started = time.perf_counter()
+    with pytest.raises(BadAudio, match="sample rate of 1 Hz"):
+        transcribe_call(call, TranscriptionOptions())
+    assert time.perf_counter() - started < 10  # it was minutes and a gigabyte
+
+
+def test_calls_longer_than_the_configured_cap_are_refused(tmp_path: Path):
+    from transcription import TranscriptionOptions, transcribe_call
+
+    noise = (np.random.default_rng(1).standard_normal(8000 * 75) * 0.01).astype(np.float32)
+    _write(tmp_path / "long.wav", noise, 8000)  # 75 s
+    [call], _ = discover_calls(tmp_path)
+    with pytest.raises(BadAudio, match=r"lasts 1.2 minutes; calls longer than 1 minutes are refused \(transcription.max_call_seconds"):
+        transcribe_call(call, TranscriptionOptions(max_call_seconds=60))
+    with pytest.raises(ValueError, match="max_call_seconds"):
+        TranscriptionOptions(max_call_seconds=10**6)

@@ -77,6 +77,7 @@ def test_openai_backend_transcribes_a_two_channel_call_with_speakers_and_word_ti
     from transcription import discover_calls, transcribe_call
 
     shutil.copy(AUDIO / "fasterwhisper__stereo_diarization.wav", tmp_path / "call.wav")
+    (tmp_path / "call.json").write_text('{"agent_channel": 0}')  # roles known: the test is about the backend, not role inference
     [call], _ = discover_calls(tmp_path)
     t = transcribe_call(call, TranscriptionOptions(backend="openai-whisper"))
     assert t.backend == "openai-whisper" and t.model.startswith("openai-whisper")
