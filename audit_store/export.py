@@ -175,7 +175,7 @@ def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame
         "redaction_summary": summary,
         "verification": pd.DataFrame(verification_rows, columns=["call_id", "outcome", "decoder", "rounds", "spans_re_redacted", "types_re_redacted", "seconds_heard"]),
         "quarantine": _frame(quarantine, ["created_at", "source", "error_type", "reason", "audio_sha256", "run_id", "id"]),
-        "access_log": _frame(access, ["at", "actor", "role", "action", "object_type", "object_id", "outcome", "purpose", "host", "process", "correlation_id", "detail", "id"]),
+        "access_log": _frame(access, ["at", "actor", "role", "os_account", "action", "object_type", "object_id", "outcome", "purpose", "host", "process", "correlation_id", "detail", "id"]),
         "tombstones": _frame(tombstones, ["purged_at", "kind", "call_id", "target_sha256", "reason", "actor", "id"]),
         "originals": _frame(originals, ["at", "call_id", "source", "source_sha256", "action", "vault_path", "expires_at", "run_id", "id"]),
     }

@@ -228,11 +228,19 @@ def calibrate(obj, rubric_id: str, grades: Path, user: str, out: Path | None, no
     from scoring.calibration import GradesError
 
     from .calibrate import calibration_flow
+    from .deployment import ServerError, free_port, prefect_server
 
-    data, _ = obj
+    data, config = obj
     try:
-        outcome = calibration_flow(rubric=rubric_id, grades=str(grades.resolve()), user=user, out=str(out) if out else None, home=str(data.root), promote=not no_promote)
+        # Our own temporary server, as for `run`: it dies with this process, even a killed one.
+        with prefect_server(data, free_port(), temporary=True, timeout=config.batch.prefect_start_timeout):
+            try:
+                outcome = calibration_flow(rubric=rubric_id, grades=str(grades.resolve()), user=user, out=str(out) if out else None, home=str(data.root), promote=not no_promote)
+            finally:
+                _flush_prefect_logs()  # while the server is still there
     except (AccessDenied, FolderTooOpen, NotFound, RubricNotFound, GradesError) as e:
+        raise CliError(str(e)) from None
+    except ServerError as e:
         raise CliError(str(e)) from None
     r = outcome.result
     for c in r.criteria:
@@ -441,7 +449,8 @@ def access_log(obj, user: str, start, end, purpose: str | None) -> None:  # noqa
     from .render import printable
 
     for r in rows:
-        click.echo(printable(f"{r.at}  {r.outcome:7s} {r.actor} ({r.role}) {r.action} {r.object_type} {r.object_id}  {r.purpose or ''}  "
+        account = f" as OS account {r.os_account}" if r.os_account else ""
+        click.echo(printable(f"{r.at}  {r.outcome:7s} {r.actor} ({r.role}){account} {r.action} {r.object_type} {r.object_id}  {r.purpose or ''}  "
                              f"[{r.host} {r.process} {r.correlation_id or ''}]"))  # fmt: skip
 
 

@@ -284,6 +284,10 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     import pandas as pd
 
     assert sorted(pd.read_parquet(out / "calls.parquet")["call_id"]) == sorted(GOOD_CALLS)
+    from audit_store.identity import os_account
+
+    accounts = set(pd.read_parquet(out / "access_log.parquet")["os_account"].dropna())
+    assert accounts == {os_account()}  # the compliance officer sees which OS account made each request
     assert callaudit(home, tmp, "verify", "--export", str(out)).returncode == 0
     from tests.flows.browser import distinct_colours, render
 
@@ -295,7 +299,7 @@ def test_compliance_export_access_log_and_purge_through_the_cli(batch):
     assert refused.returncode == 2 and "may not export" in refused.stderr
     log = callaudit(home, tmp, "access-log", "--as", "compliance", "--from", since)
     assert log.returncode == 0
-    assert re.search(r"denied +coach\.billing \(coach\) export export", log.stdout), log.stdout
+    assert re.search(r"denied +coach\.billing \(coach\) as OS account \S+ export export", log.stdout), log.stdout  # who claimed it, and who ran it
     assert re.search(r"\[\S+ callaudit\[\d+\]", log.stdout)  # origination: host and process
     assert callaudit(home, tmp, "access-log", "--as", "a.khan").returncode == 2
     assert callaudit(home, tmp, "purge", "--as", "qa.lead").returncode == 2
