@@ -211,7 +211,12 @@ def _batch(inbox: str | None, home: str | None, batch: dict | None, transcriptio
                            task_runner=settings.task_runner, workers=settings.worker_count())  # fmt: skip
 
     with batch_lock(data):
-        store.record_users(config.user_models())  # a changed users: section is in the access log by the next morning
+        try:
+            store.record_users(config.user_models())  # a changed users: section is in the access log by the next morning
+        except Exception as e:  # noqa: BLE001 - a busy store must not stop the batch: the next command or run records it
+            if not is_transient(e):
+                raise
+            logger.warning("the store is busy (%s): the users: section is recorded by the next run", type(e).__name__)
         summary.swept_files = sweep_orphaned_audio(store, data.audio_dir)
         if summary.swept_files:
             logger.warning("removed %d redacted audio files no stored call points to (left by an interrupted run)", summary.swept_files)
