@@ -54,6 +54,33 @@ class Action(str, Enum):
     ACT_AS = "act_as"  # an OS account tried to act as a callaudit user it is not mapped to
 
 
+# What each action is, in the words a compliance officer reads in an error or the access log.
+_ACTION_WORDS = {
+    Action.READ_CALL: "read call {id}",
+    Action.READ_TRANSCRIPT: "read the transcript of call {id}",
+    Action.READ_SCORE: "read the score of call {id}",
+    Action.READ_AUDIO: "listen to call {id}",
+    Action.EXPORT: "export the audit report for {id}",
+    Action.READ_ACCESS_LOG: "read the access log for {id}",
+    Action.CALIBRATE: "calibrate rubric {id}",
+    Action.COACHING_REPORT: "see the coaching report of {type} {id}",
+    Action.RESCORE: "re-score calls with rubric {id}",
+    Action.PURGE: "purge what is past its retention period",
+    Action.ERASE: "erase call {id}",
+    Action.CHANGE_USERS: "change the users: section",
+    Action.ACT_AS: "act as {id}",
+}
+
+
+def describe(action: Action | str, object_type: str, object_id: str) -> str:
+    """``action`` on the object in plain words: "export the audit report for 2026-12-01..2026-12-02"."""
+    try:
+        words = _ACTION_WORDS[Action(action)]
+    except ValueError:
+        return f"{action} {object_type} {object_id}"  # an action this version does not know (a newer writer)
+    return words.format(type=object_type, id=object_id)
+
+
 CALL_ACTIONS = {Action.READ_CALL, Action.READ_TRANSCRIPT, Action.READ_SCORE, Action.READ_AUDIO}
 GLOBAL_GRANTS = {
     Role.ADMIN: set(Action),
@@ -156,17 +183,21 @@ def check_access(
     origin: Origin | None = None,
     actor_name: str | None = None,
     scope: dict[str, str | None] | None = None,
-) -> None:
+    missing: bool = False,
+) -> bool:
     """Log the request and raise AccessDenied if the user may not do it.
 
     ``scope`` names the team and/or agent a report covers (a coach may report on their team,
-    an agent on themselves).
+    an agent on themselves). ``missing``: the object does not exist; a user whose role would
+    allow it gets the outcome "not found" (and False back: the caller says so), one whose
+    access depends on the object is denied, which tells them nothing about what exists.
 
     The access-log row is written in ``session`` (a write transaction); a denial is committed
     before AccessDenied is raised, so it is never rolled back.
     """
     origin = origin or Origin.here()
     allowed = user is not None and is_allowed(user, action, call, scope)
+    outcome = ("not found" if missing else "allowed") if allowed else "denied"
     record = AccessLogRecord(
         at=datetime.now(timezone.utc).isoformat(timespec="microseconds"),
         actor=user.name if user else (actor_name or "unknown"),
@@ -174,18 +205,26 @@ def check_access(
         action=action.value,
         object_type=object_type,
         object_id=object_id,
-        outcome="allowed" if allowed else "denied",
+        outcome=outcome,
         purpose=purpose,
         host=origin.host,
         process=origin.process,
         correlation_id=origin.correlation_id,
         os_account=origin.os_account,
-        detail=None if allowed else _denial_reason(user, action, call),
+        detail=("no such object" if missing else None) if allowed else _denial_reason(user, action, call),
     )
     append_row(session, record)
     if not allowed:
         session.commit()  # ends the caller's transaction: the denial must survive the exception
-        raise AccessDenied(f"{record.actor} ({record.role}) may not {action.value} {object_type} {object_id}: {record.detail}")
+        raise AccessDenied(f"{record.actor} ({record.role}) may not {describe(action, object_type, object_id)}: {_shown(record.detail)}")
+    return not missing
+
+
+def _shown(reason: str) -> str:
+    """The denial as the requester sees it: whether another team's call exists, and whose it
+    is, stays in the access log (a coach asking for a call id that does not exist, and for one
+    of another team, gets the same answer)."""
+    return reason.split("; this call belongs to team ")[0]
 
 
 def _denial_reason(user: User | None, action: Action, call: CallRecord | None) -> str:
@@ -194,12 +233,14 @@ def _denial_reason(user: User | None, action: Action, call: CallRecord | None) -
         return acting.refusal
     if user is None:
         return "unknown user; add the user to the config file's users: section"
-    if user.role is Role.COACH and call is not None:
+    if user.role is Role.COACH and call is not None:  # the log says whose call it was; the error does not (_shown)
         return f"a coach sees only team {user.team!r}; this call belongs to team {call.team!r}"
+    if user.role is Role.COACH and action in CALL_ACTIONS:  # no such call: said as for another team's
+        return f"a coach sees only team {user.team!r}"
     if user.role is Role.COACH and action is Action.COACHING_REPORT:
         return f"a coach sees only team {user.team!r}"
     if user.role is Role.AGENT and action is Action.COACHING_REPORT:
         return "an agent sees only their own report"
-    if user.role is Role.AGENT and call is not None:
+    if user.role is Role.AGENT and (call is not None or action in CALL_ACTIONS):
         return "an agent sees only their own calls"
     return f"role {user.role.value} does not grant {action.value}"

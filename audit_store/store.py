@@ -76,6 +76,12 @@ class AuditStore:
             upgrade(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
+    @property
+    def location(self) -> str:
+        """Where the store is, for messages: the SQLite file, or the URL without its password."""
+        url = self.engine.url
+        return url.database if url.get_backend_name() == "sqlite" else url.render_as_string(hide_password=True)
+
     def session(self) -> Session:
         """A session for reading; the append-only guard refuses any update or delete."""
         session = self._sessions()
@@ -282,10 +288,10 @@ class AuditStore:
         of any rubric), for ``user``; logs the read."""
         with self.writing() as s:
             call = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id).order_by(CallRecord.id.desc())).first()
-            check_access(s, user, Action.READ_CALL, "call", call_id, call=call, purpose=purpose, origin=origin, actor_name=actor_name)
+            found = check_access(s, user, Action.READ_CALL, "call", call_id, call=call, purpose=purpose, origin=origin, actor_name=actor_name, missing=call is None)
+        if not found:
+            raise NotFound(f"no call {call_id!r} in the store at {self.location}; `callaudit run` processes the inbox")
         with self.session() as s:
-            if call is None:
-                raise NotFound(f"no call {call_id!r} in the store; `callaudit run` processes the inbox")
             transcript = s.scalars(select(TranscriptRecord).where(TranscriptRecord.call_id == call_id).order_by(TranscriptRecord.id.desc())).first()
             scores = select(ScoreRecord).where(ScoreRecord.call_id == call_id).order_by(ScoreRecord.id.desc())
             score = (s.scalars(scores.where(ScoreRecord.rubric_id == rubric_id)).first() if rubric_id else None) or s.scalars(scores).first()
@@ -303,7 +309,7 @@ class AuditStore:
         """A call's redacted transcript (e.g. to re-score it); logs the read."""
         with self.writing() as s:
             call = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id).order_by(CallRecord.id.desc())).first()
-            check_access(s, user, Action.READ_TRANSCRIPT, "transcript", call_id, call=call, purpose=purpose, origin=origin, actor_name=actor_name)
+            check_access(s, user, Action.READ_TRANSCRIPT, "transcript", call_id, call=call, purpose=purpose, origin=origin, actor_name=actor_name, missing=call is None)
         with self.session() as s:
             row = s.scalars(select(TranscriptRecord).where(TranscriptRecord.call_id == call_id).order_by(TranscriptRecord.id.desc())).first()
             body = _get_content(s, row.content_sha256) if row else None
@@ -409,10 +415,10 @@ class AuditStore:
         why = f"erasure: {reason}"
         with self.writing() as s:
             call = s.scalars(select(CallRecord).where(CallRecord.call_id == call_id)).first()
-            check_access(s, user, Action.ERASE, "call", call_id, call=call, purpose=reason, actor_name=actor_name)
+            found = check_access(s, user, Action.ERASE, "call", call_id, call=call, purpose=reason, actor_name=actor_name, missing=call is None)
         now = now or datetime.now(timezone.utc)  # after the access-log row: a tombstone never predates its erasure
-        if call is None:
-            raise NotFound(f"no call {call_id!r} in the store")
+        if not found:
+            raise NotFound(f"no call {call_id!r} in the store at {self.location}")
         actor = user.name if user else "unknown"
         tombstones: list[TombstoneRecord] = []
         with self.writing() as s:

@@ -70,6 +70,11 @@ def _acting(data: Home, config, claimed: str | None):  # noqa: ANN001, ANN202 - 
     return store, principal
 
 
+# Commands that work on what batches stored: without a data directory there is nothing to read,
+# and creating an empty one would hide a wrong --home or CALLAUDIT_HOME behind "no such call".
+_READS_A_STORE = {"show", "score", "calibrate", "runs", "export", "coach", "access-log", "purge", "erase"}
+
+
 class CliError(click.ClickException):
     """An error that stopped the command before it did anything."""
 
@@ -102,6 +107,13 @@ def cli(ctx: click.Context, home: Path | None, verbose: bool) -> None:
     """QA and compliance auditing for contact-centre calls."""
     os.umask(0o077)  # everything callaudit writes (store, audio, reports, Prefect's files) is its owner's only
     data = Home.resolve(home)
+    if ctx.invoked_subcommand in _READS_A_STORE and not data.root.exists() and not os.environ.get("CALLAUDIT_STORE_URL"):
+        source = ctx.get_parameter_source("home")
+        where = {click.core.ParameterSource.COMMANDLINE: "from --home", click.core.ParameterSource.ENVIRONMENT: "from CALLAUDIT_HOME"}.get(
+            source, "the default: CALLAUDIT_HOME is not set")  # fmt: skip
+        raise CliError(f"no data directory at {data.root} ({where}): nothing was processed here, so there is nothing to "
+                       f"{ctx.invoked_subcommand}. Point --home or CALLAUDIT_HOME at the data directory your batches write, "
+                       "or run `callaudit run` first")  # fmt: skip
     try:
         _prepare_environment(data, verbose)
         config = data.load_config()
@@ -446,11 +458,13 @@ def access_log(obj, user: str, start, end, purpose: str | None) -> None:  # noqa
         rows = store.read_access_log(who.user, since=since, until=until, purpose=purpose, actor_name=who.name)
     except AccessDenied as e:
         raise CliError(str(e)) from None
+    from audit_store.access import describe
+
     from .render import printable
 
     for r in rows:
         account = f" as OS account {r.os_account}" if r.os_account else ""
-        click.echo(printable(f"{r.at}  {r.outcome:7s} {r.actor} ({r.role}){account} {r.action} {r.object_type} {r.object_id}  {r.purpose or ''}  "
+        click.echo(printable(f"{r.at}  {r.outcome:9s} {r.actor} ({r.role}){account}: {describe(r.action, r.object_type, r.object_id)}  {r.purpose or ''}  "
                              f"[{r.host} {r.process} {r.correlation_id or ''}]"))  # fmt: skip
 
 

@@ -135,11 +135,40 @@ def test_rescore_supersedes_and_keeps_the_old_score(filled: AuditStore, redacted
     filled.verify()
 
 
-def test_missing_call_is_not_found_but_still_logged(filled: AuditStore):
+def test_missing_call_is_logged_as_not_found_and_tells_a_scoped_user_nothing(filled: AuditStore):
+    """Issue #22: `show` of a call that does not exist was logged as "allowed"."""
     before = _log_count(filled)
-    with pytest.raises(NotFound):
+    with pytest.raises(NotFound, match=r"no call 'nope' in the store at \S+"):
         filled.read_call(User(name="a", role="admin"), "nope")
-    assert _log_count(filled) == before + 1
+    with pytest.raises(NotFound):
+        filled.read_transcript(User(name="qa", role="qa_lead"), "nope")
+    # a coach may see only their team's calls: a missing one is denied like another team's, so
+    # the answer does not tell them which call ids exist
+    coach = User(name="coach.billing", role="coach", team="billing")
+    with pytest.raises(AccessDenied) as missing:
+        filled.read_call(coach, "nope")
+    with pytest.raises(AccessDenied) as other_team:
+        filled.read_call(coach, "NW-20261121-0002")
+    assert str(missing.value) == "coach.billing (coach) may not read call nope: a coach sees only team 'billing'"
+    assert str(other_team.value) == str(missing.value).replace("nope", "NW-20261121-0002")
+    with filled.session() as s:
+        rows = [(r.actor, r.action, r.outcome, r.detail) for r in s.scalars(select(AccessLogRecord).where(AccessLogRecord.id > before).order_by(AccessLogRecord.id))]
+    assert [r[:3] for r in rows] == [("a", "read_call", "not found"), ("qa", "read_transcript", "not found"),
+                                     ("coach.billing", "read_call", "denied"), ("coach.billing", "read_call", "denied")]  # fmt: skip
+    assert rows[0][3] == "no such object" and "this call belongs to team" in rows[3][3]  # the compliance officer sees whose it was
+    filled.verify()
+
+
+def test_denials_say_what_was_refused_in_plain_words(filled: AuditStore, tmp_path):
+    from datetime import date
+
+    from audit_store.export import export_period
+    from audit_store.store import Retention
+
+    with pytest.raises(AccessDenied, match=r"^coach.billing \(coach\) may not export the audit report for 2026-11-01\.\.2026-11-30: role coach does not grant export$"):
+        export_period(filled, User(name="coach.billing", role="coach", team="billing"), date(2026, 11, 1), date(2026, 11, 30), "csv", tmp_path / "out")
+    with pytest.raises(AccessDenied, match="may not purge what is past its retention period"):
+        filled.purge(User(name="qa", role="qa_lead"), Retention())
 
 
 def test_a_second_recording_under_a_stored_call_id_is_refused(filled: AuditStore, redacted_samples):

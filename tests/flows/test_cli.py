@@ -160,4 +160,16 @@ def test_erase_through_the_cli_is_access_logged(tmp_path: Path):
     assert out.returncode == 2 and "no call 'NO-SUCH-CALL'" in out.stderr
     with AuditStore(f"sqlite:///{home / 'store.db'}").session() as s:
         row = s.query(AccessLogRecord).filter_by(action="erase").one()
-    assert (row.actor, row.outcome, row.purpose) == ("cora", "allowed", "request #4411")
+    assert (row.actor, row.outcome, row.purpose) == ("cora", "not found", "request #4411")
+
+
+def test_a_read_without_a_data_directory_names_where_it_looked_and_creates_nothing(tmp_path: Path):
+    """Issue #22: with CALLAUDIT_HOME unset, `show` created an empty ~/.callaudit and then said
+    the call was missing."""
+    home = tmp_path / "no-such-home"
+    for args in (("show", "NW-20261121-0001"), ("export", "--from", "2026-11-01", "--to", "2026-11-30"), ("access-log",)):
+        out = callaudit(home, *args)
+        assert out.returncode == 2 and f"no data directory at {home} (from CALLAUDIT_HOME)" in out.stderr, out.stderr
+        assert "Traceback" not in out.stderr
+    assert not home.exists()
+    assert callaudit(home, "info").returncode == 0 and home.is_dir()  # a first use that is not a read still sets it up
