@@ -255,7 +255,7 @@ def _batch(inbox: str | None, home: str | None, batch: dict | None, transcriptio
             if existing is None:
                 todo.append(call)
                 continue
-            stored = store.score_total(existing.call_id)
+            stored = store.score_total(existing.call_id, rubric.id)  # the batch's rubric, not a re-score's under another
             total_score, passed, auto_fail = stored if stored else (None, None, False)
             outcome = CallOutcome(call.name, existing.call_id, "skipped", total=total_score, passed=passed, auto_fail=auto_fail, reason="already stored")
             _dispose(call, store, data, config.originals, run_id, outcome)  # a run that died before disposing
