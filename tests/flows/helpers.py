@@ -31,6 +31,10 @@ def configure(home: Path, **sections: dict) -> None:
     data.config_path.write_text(yaml.safe_dump(config))
 
 
-# Orchestration tests (crashes, retries, locks) are not about redaction: the second decoding of
-# every call's audio is left out there, and tested where it matters (e2e, reproducibility, verify).
-NO_VERIFICATION = {"redaction": {"verify": False}}
+# Orchestration tests (crashes, signals, retries, locks) are about processes, not about what the
+# model hears: they run the fast model and leave out the second decoding of every call's audio,
+# which is tested where it matters (e2e, reproducibility, verify). The default model is what
+# the end-to-end, reproducibility and unit tests run.
+ORCHESTRATION = {"redaction": {"verify": False}, "transcription": {"model": "tiny.en"}}
+# The Dask test verifies on its workers, with the fast model decoding twice (a greedy second pass)
+FAST_VERIFIED = {"redaction": {"verify": True, "verify_model": "tiny.en"}, "transcription": {"model": "tiny.en"}}

@@ -21,7 +21,7 @@ from flows.nightly import batch_lock
 from flows.pipeline import sweep_orphaned_audio
 from tests.audit_store.helpers import fill
 from tests.conftest import SAMPLES, fresh_postgres_database
-from tests.flows.helpers import callaudit
+from tests.flows.helpers import FAST_VERIFIED, ORCHESTRATION, callaudit, configure
 
 CALLS = ("payment_northwind", "contact_update", "collections_plan")
 READER = User(name="qa", role="qa_lead")
@@ -59,6 +59,8 @@ def pg_url():
 def test_dask_local_cluster_on_postgresql_stores_what_the_local_path_stores(tmp_path: Path, pg_url: str):
     two = ("payment_northwind", "collections_plan")  # one call per worker, both with card data to verify
     inbox, dask_inbox = _inbox(tmp_path / "a", two), _inbox(tmp_path / "b", two)  # each batch deletes its originals
+    for name in ("local", "dask"):
+        configure(tmp_path / name, **FAST_VERIFIED)
     local = callaudit(tmp_path / "local", "run", "--inbox", str(inbox), "--workers", "2")
     assert local.returncode == 0, local.stderr[-3000:]
     assert "(2 workers, local)" in local.stdout
@@ -85,7 +87,8 @@ def test_a_busy_store_is_retried_with_backoff_and_the_call_stored_once(tmp_path:
     Home(home).ensure()
     config = yaml.safe_load(Home(home).config_path.read_text())
     config["batch"].update(retries=3, retry_delay=1)
-    config["redaction"].update(verify=False)  # about retries, not redaction
+    for section, values in ORCHESTRATION.items():  # about retries, not what the model hears
+        config[section].update(values)
     Home(home).config_path.write_text(yaml.safe_dump(config))
     store_path = home / "store.db"
     AuditStore(f"sqlite:///{store_path}").engine.dispose()  # the schema exists before we lock it

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from audit_store import AuditStore, CallRecord, ScoreRecord, TranscriptRecord
 from tests.conftest import SAMPLES
-from tests.flows.helpers import NO_VERIFICATION, callaudit, configure
+from tests.flows.helpers import ORCHESTRATION, callaudit, configure
 
 SYNTHETIC = ["payment_northwind", "contact_update", "collections_plan", "refund_readback_agent", "refund_readback_customer"]
 
@@ -21,7 +21,7 @@ SYNTHETIC = ["payment_northwind", "contact_update", "collections_plan", "refund_
 def test_sigkill_mid_batch_then_rerun_stores_every_call_exactly_once(tmp_path: Path):
     home, inbox = tmp_path / "home", tmp_path / "inbox"
     inbox.mkdir()
-    configure(home, **NO_VERIFICATION)
+    configure(home, **ORCHESTRATION)
     for name in SYNTHETIC:
         shutil.copy(SAMPLES / f"{name}.flac", inbox)
         sidecar = SAMPLES / f"{name.removesuffix('_agent').removesuffix('_customer')}.json"

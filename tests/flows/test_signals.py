@@ -14,6 +14,7 @@ from pathlib import Path
 
 from audit_store.integrity import verify_url
 from tests.conftest import SAMPLES
+from tests.flows.helpers import ORCHESTRATION, configure
 from transcription.calls import sha256_file
 
 CALLS = ("contact_update", "payment_northwind", "collections_plan")
@@ -36,6 +37,7 @@ def _processes_of(home: Path) -> list[int]:
 def _start(tmp_path: Path, names=CALLS) -> tuple[subprocess.Popen, Path, Path]:  # noqa: ANN001
     home, inbox = tmp_path / "home", tmp_path / "inbox"
     inbox.mkdir()
+    configure(home, **ORCHESTRATION)
     for name in names:
         shutil.copy(SAMPLES / f"{name}.flac", inbox)
         shutil.copy(SAMPLES / f"{name}.json", inbox)
