@@ -27,7 +27,7 @@ from .schema import (
     AccessLogRecord, CallRecord, ContentRecord, EntityRecord, FindingRecord, OriginalRecord, QuarantineRecord, ScoreRecord, TombstoneRecord,
     TranscriptRecord,
 )  # fmt: skip
-from .store import AuditStore, utc_now
+from .store import CALLS_BY, AuditStore, calls_in_period, utc_now
 
 FORMATS = ("csv", "parquet", "json")
 
@@ -43,6 +43,7 @@ class ExportResult:
     manifest: Path
     chain_verified: bool
     chain_error: str | None
+    calls: int = 0  # calls in the period
 
 
 def export_period(
@@ -56,8 +57,10 @@ def export_period(
     purpose: str | None = None,
     origin: Origin | None = None,
     actor_name: str | None = None,
+    by: str = "started",
 ) -> ExportResult:
-    """Export [start, end] (whole UTC days) for a compliance officer.
+    """Export [start, end] (whole UTC days) for a compliance officer: the calls that started in
+    the period (``by="processed"``: that were processed in it), and what happened in it.
 
     >>> export_period(store, officer, date(2026, 11, 1), date(2026, 11, 30), "csv", Path("audit-2026-11"))  # doctest: +SKIP
     """
@@ -65,6 +68,8 @@ def export_period(
         raise ValueError(f"format {fmt!r} is not supported; use one of {', '.join(FORMATS)}")
     if end < start:
         raise ValueError(f"--to {end} is before --from {start}")
+    if by not in CALLS_BY:
+        raise ValueError(f"calls are selected by {' or '.join(CALLS_BY)}, not {by!r}")
     since = datetime.combine(start, time.min, timezone.utc).isoformat(timespec="microseconds")
     until = datetime.combine(end + timedelta(days=1), time.min, timezone.utc).isoformat(timespec="microseconds")
     period = f"{start.isoformat()}..{end.isoformat()}"
@@ -81,21 +86,21 @@ def export_period(
         chain = {"verified": False, "error": str(e), "heads": []}
     chain["verified_at"] = utc_now()
 
-    tables = _tables(store, since, until)
+    tables = _tables(store, since, until, by)
     out_dir = private_folder(Path(out_dir), "export folder")
     files = [_write_table(df, out_dir / f"{name}.{fmt}", fmt) for name, df in tables.items()]
     chain_path = out_dir / "chain.json"
     write_private(chain_path, json.dumps(chain, indent=2) + "\n")
     files.append(chain_path)
     summary = out_dir / "summary.html"
-    write_private(summary, render_audit_report(period, tables, chain, user.name if user else "unknown", {p.name: _sha256(p) for p in files}))
+    write_private(summary, render_audit_report(period, tables, chain, user.name if user else "unknown", {p.name: _sha256(p) for p in files}, by))
     files.append(summary)
     manifest = out_dir / "manifest.json"
     write_private(
         manifest,
         json.dumps(
             {
-                "period": {"from": start.isoformat(), "to": end.isoformat(), "since": since, "until": until},
+                "period": {"from": start.isoformat(), "to": end.isoformat(), "since": since, "until": until, "calls_by": by},
                 "generated_at": utc_now(),
                 "generated_by": user.name if user else None,
                 "format": fmt,
@@ -108,7 +113,7 @@ def export_period(
         )
         + "\n"
     )
-    return ExportResult(out_dir, tuple(files), manifest, bool(chain["verified"]), chain["error"])
+    return ExportResult(out_dir, tuple(files), manifest, bool(chain["verified"]), chain["error"], len(tables["calls"]))
 
 
 def verify_manifest(manifest: Path) -> None:
@@ -123,9 +128,20 @@ def verify_manifest(manifest: Path) -> None:
             raise ManifestMismatch(f"{name}: SHA-256 {actual} does not match the manifest's {expected}")
 
 
-def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame]:
+CRITERIA_COLUMNS = ["call_id", "score_id", "rubric_id", "criterion_id", "section_id", "answer", "points", "max_points", "critical", "needs_review",
+                    "uncertain", "confidence", "explanation", "evidence_start", "evidence_quote"]  # fmt: skip
+CRITERIA_DTYPES = {c: "string" for c in CRITERIA_COLUMNS} | {"score_id": "Int64", "points": "float64", "max_points": "float64", "critical": "boolean",
+                                                             "needs_review": "boolean", "uncertain": "boolean", "confidence": "float64", "evidence_start": "float64"}  # fmt: skip
+VERIFICATION_DTYPES = {"call_id": "string", "outcome": "string", "decoder": "string", "rounds": "Int64", "spans_re_redacted": "Int64",
+                       "types_re_redacted": "string", "seconds_heard": "float64"}  # fmt: skip
+
+
+def _tables(store: AuditStore, since: str, until: str, by: str = "started") -> dict[str, pd.DataFrame]:
+    """The export's tables: the calls of the period (``calls_in_period``, by start or processing
+    time) with their scores, redactions and findings; the events of the period (quarantine,
+    access log, purges, originals) by when they happened. An empty period has every column."""
     with store.session() as s:
-        calls = list(s.scalars(select(CallRecord).where(CallRecord.processed_at >= since, CallRecord.processed_at < until).order_by(CallRecord.id)))
+        calls = calls_in_period(s, since, until, by)
         ids = [c.call_id for c in calls]
         scores = list(s.scalars(select(ScoreRecord).where(ScoreRecord.call_id.in_(ids)).order_by(ScoreRecord.id)))
         entities = list(s.scalars(select(EntityRecord).where(EntityRecord.call_id.in_(ids))))
@@ -162,27 +178,39 @@ def _tables(store: AuditStore, since: str, until: str) -> dict[str, pd.DataFrame
         })  # fmt: skip
     by_call = {c.call_id: c for c in calls}
     counts = pd.DataFrame([{"call_id": e.call_id, "entity_type": e.entity_type} for e in entities], columns=["call_id", "entity_type"])
-    summary = counts.pivot_table(index="call_id", columns="entity_type", aggfunc="size", fill_value=0).reset_index() if len(counts) else pd.DataFrame({"call_id": ids})
+    summary = counts.pivot_table(index="call_id", columns="entity_type", aggfunc="size", fill_value=0).reset_index() if len(counts) else pd.DataFrame({"call_id": pd.Series(ids, dtype="string")})
     return {
-        "calls": _frame(calls, ["call_id", "agent_id", "team", "started_at", "processed_at", "duration", "audio_sha256", "run_id", "id", "row_hash"]),
-        "scores": _frame(scores, ["call_id", "rubric_id", "rubric_version", "rubric_hash", "total", "passed", "auto_fail", "created_at", "supersedes", "id", "row_hash"]).assign(
+        "calls": _frame(calls, ["call_id", "agent_id", "team", "started_at", "processed_at", "duration", "audio_sha256", "run_id", "id", "row_hash"], CallRecord),
+        "scores": _frame(scores, ["call_id", "rubric_id", "rubric_version", "rubric_hash", "total", "passed", "auto_fail", "created_at", "supersedes", "id", "row_hash"], ScoreRecord).assign(
             current=lambda df: ~df["id"].isin(superseded) if len(df) else []
         ),
-        "criteria": pd.DataFrame(criteria_rows),
-        "findings": _frame(findings, ["call_id", "kind", "entity_type", "speaker", "start", "end", "detail", "id"]).assign(
+        "criteria": _typed_empty(pd.DataFrame(criteria_rows, columns=CRITERIA_COLUMNS), CRITERIA_DTYPES),
+        "findings": _frame(findings, ["call_id", "kind", "entity_type", "speaker", "start", "end", "detail", "id"], FindingRecord).assign(
             team=lambda df: [by_call[c].team for c in df["call_id"]] if len(df) else []
         ),
         "redaction_summary": summary,
-        "verification": pd.DataFrame(verification_rows, columns=["call_id", "outcome", "decoder", "rounds", "spans_re_redacted", "types_re_redacted", "seconds_heard"]),
-        "quarantine": _frame(quarantine, ["created_at", "source", "error_type", "reason", "audio_sha256", "run_id", "id"]),
-        "access_log": _frame(access, ["at", "actor", "role", "os_account", "action", "object_type", "object_id", "outcome", "purpose", "host", "process", "correlation_id", "detail", "id"]),
-        "tombstones": _frame(tombstones, ["purged_at", "kind", "call_id", "target_sha256", "reason", "actor", "id"]),
-        "originals": _frame(originals, ["at", "call_id", "source", "source_sha256", "action", "vault_path", "expires_at", "run_id", "id"]),
+        "verification": _typed_empty(pd.DataFrame(verification_rows, columns=list(VERIFICATION_DTYPES)), VERIFICATION_DTYPES),
+        "quarantine": _frame(quarantine, ["created_at", "source", "error_type", "reason", "audio_sha256", "run_id", "id"], QuarantineRecord),
+        "access_log": _frame(access, ["at", "actor", "role", "os_account", "action", "object_type", "object_id", "outcome", "purpose", "host", "process", "correlation_id", "detail", "id"], AccessLogRecord),
+        "tombstones": _frame(tombstones, ["purged_at", "kind", "call_id", "target_sha256", "reason", "actor", "id"], TombstoneRecord),
+        "originals": _frame(originals, ["at", "call_id", "source", "source_sha256", "action", "vault_path", "expires_at", "run_id", "id"], OriginalRecord),
     }
 
 
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
-    return pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
+_DTYPES = {str: "string", int: "Int64", float: "float64", bool: "boolean"}
+
+
+def _frame(rows: list, columns: list[str], model: type | None = None) -> pd.DataFrame:
+    """``columns`` of the rows; with none, an empty table typed by ``model``'s columns (an empty
+    period's Parquet has the same schema as any other's)."""
+    df = pd.DataFrame([{c: getattr(r, c) for c in columns} for r in rows], columns=columns)
+    if rows or model is None:
+        return df
+    return df.astype({c: _DTYPES.get(model.__table__.c[c].type.python_type, "object") for c in columns})
+
+
+def _typed_empty(df: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
+    return df.astype(dtypes) if not len(df) else df
 
 
 def _write_table(df: pd.DataFrame, path: Path, fmt: str) -> Path:
@@ -199,7 +227,7 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def render_audit_report(period: str, tables: dict[str, pd.DataFrame], chain: dict, who: str, file_hashes: dict[str, str]) -> str:
+def render_audit_report(period: str, tables: dict[str, pd.DataFrame], chain: dict, who: str, file_hashes: dict[str, str], by: str = "started") -> str:
     """The compliance audit report: one self-contained page (inline CSS and plot), printable."""
     from importlib import resources
 
@@ -224,7 +252,8 @@ def render_audit_report(period: str, tables: dict[str, pd.DataFrame], chain: dic
     access_summary = []
     if len(access):
         grouped = access.groupby(["actor", "role", "action", "outcome"]).size().unstack("outcome", fill_value=0).reset_index()
-        access_summary = [{"actor": r["actor"], "role": r["role"], "action": r["action"], "allowed": int(r.get("allowed", 0)), "denied": int(r.get("denied", 0))} for _, r in grouped.iterrows()]
+        access_summary = [{"actor": r["actor"], "role": r["role"], "action": r["action"], "allowed": int(r.get("allowed", 0)), "denied": int(r.get("denied", 0)),
+                           "not_found": int(r.get("not found", 0))} for _, r in grouped.iterrows()]  # fmt: skip
 
     def draw(ax) -> None:  # noqa: ANN001
         ax.barh([k for k, _ in redactions][::-1], [v for _, v in redactions][::-1], color="#2f6fb3")
@@ -233,7 +262,7 @@ def render_audit_report(period: str, tables: dict[str, pd.DataFrame], chain: dic
     env = Environment(autoescape=select_autoescape(["html", "j2"]))
     template = env.from_string(resources.files("audit_store").joinpath("templates/audit_report.html.j2").read_text())
     return template.render(
-        period=period, generated_at=chain["verified_at"], who=who, chain=chain,
+        period=period, generated_at=chain["verified_at"], who=who, chain=chain, calls_by=CALLS_BY[by],
         calls=len(tables["calls"]), quarantined=len(quarantine),
         pci_findings=int((findings["kind"] == "PCI_READ_BACK").sum()) if len(findings) else 0,
         auto_failed=int(current["auto_fail"].sum()) if len(current) else 0,

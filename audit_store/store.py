@@ -12,7 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import create_engine, delete, event, func, select, text
@@ -179,17 +179,14 @@ class AuditStore:
         with self.writing() as s:
             check_access(s, user, action, object_type, object_id, purpose=purpose, actor_name=actor_name, scope=scope)
 
-    def scored_calls(self, since: str, until: str, rubric_id: str, *, agent_id: str | None = None, team: str | None = None) -> list[tuple[CallRecord, Score]]:
-        """Calls processed in [since, until) with their current score under ``rubric_id``
-        (for reports; callers check access first)."""
+    def scored_calls(
+        self, since: str, until: str, rubric_id: str, *, agent_id: str | None = None, team: str | None = None, by: str = "started"
+    ) -> list[tuple[CallRecord, Score]]:
+        """Calls in [since, until) (by ``calls_in_period``'s ``by``) with their current score under
+        ``rubric_id`` (for reports; callers check access first)."""
         with self.session() as s:
-            q = select(CallRecord).where(CallRecord.processed_at >= since, CallRecord.processed_at < until)
-            if agent_id:
-                q = q.where(CallRecord.agent_id == agent_id)
-            if team:
-                q = q.where(CallRecord.team == team)
             out = []
-            for call in s.scalars(q.order_by(CallRecord.id)):
+            for call in calls_in_period(s, since, until, by, agent_id=agent_id, team=team):
                 row = s.scalars(select(ScoreRecord).where(ScoreRecord.call_id == call.call_id, ScoreRecord.rubric_id == rubric_id).order_by(ScoreRecord.id.desc())).first()
                 body = _get_content(s, row.content_sha256) if row else None
                 if body:
@@ -498,6 +495,38 @@ def _put_content(s: Session, kind: str, value: dict) -> str:
     if s.get(ContentRecord, digest) is None:
         s.add(ContentRecord(sha256=digest, kind=kind, body=body))
     return digest
+
+
+CALLS_BY = {
+    "started": "calls that started in the period (the recording's start time from its metadata; its processing time when it has none)",
+    "processed": "calls callaudit processed in the period",
+}
+
+
+def call_time(call: CallRecord, by: str = "started") -> datetime:
+    """When ``call`` happened for a report selecting ``by`` "started" or "processed", in UTC (a
+    start time without an offset is taken as UTC)."""
+    if by not in CALLS_BY:
+        raise ValueError(f"calls are selected by {' or '.join(CALLS_BY)}, not {by!r}")
+    t = datetime.fromisoformat(call.started_at if by == "started" and call.started_at else call.processed_at)
+    return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def calls_in_period(s: Session, since: str, until: str, by: str = "started", *, agent_id: str | None = None, team: str | None = None) -> list[CallRecord]:
+    """The calls whose time (``call_time``) is in [since, until), in the order they were stored.
+    Start times keep the offset the recording gave, so the database narrows by a day either side
+    and the exact cut is made here."""
+    lo, hi = datetime.fromisoformat(since), datetime.fromisoformat(until)
+    if by == "processed":
+        q = select(CallRecord).where(CallRecord.processed_at >= since, CallRecord.processed_at < until)
+    else:
+        when = func.coalesce(CallRecord.started_at, CallRecord.processed_at)
+        q = select(CallRecord).where(when >= (lo - timedelta(days=1)).isoformat(), when < (hi + timedelta(days=1)).isoformat())
+    if agent_id:
+        q = q.where(CallRecord.agent_id == agent_id)
+    if team:
+        q = q.where(CallRecord.team == team)
+    return [c for c in s.scalars(q.order_by(CallRecord.id)) if lo <= call_time(c, by) < hi]
 
 
 def _get_content(s: Session, digest: str) -> dict | None:

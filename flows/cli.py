@@ -386,27 +386,34 @@ def _parse_date(_ctx, _param, value: str | None):  # noqa: ANN001, ANN202
         raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD") from None
 
 
+_BY = click.option("--by", type=click.Choice(["started", "processed"]), default="started", show_default=True,
+                   help="Which calls the period holds: those that started in it (the recording's start time from its sidecar; the "
+                        "processing time for recordings without one), or those callaudit processed in it.")  # fmt: skip
+
+
 @cli.command()
-@click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
+@click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC) of the calls' start times (see --by).")
 @click.option("--to", "end", required=True, callback=_parse_date, help="Last day, inclusive.")
+@_BY
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "json"]), default="csv", show_default=True)
 @click.option("--as", "user", help="Who exports (compliance_officer or admin); one of the users your OS account may act as (default: its only one).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), help="Folder to write (default: exports/FROM_TO under the data directory).")
 @click.option("--purpose", help="Why (recorded in the access log).")
 @click.pass_obj
-def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str | None) -> None:  # noqa: ANN001
-    """Export a period for an audit: scores, findings, redaction counts, quarantine, access log,
-    chain verification and heads, an HTML summary, and a manifest of SHA-256s."""
+def export(obj, start, end, by: str, fmt: str, user: str, out: Path | None, purpose: str | None) -> None:  # noqa: ANN001
+    """Export a period for an audit: the calls that started in it (--by) with their scores,
+    findings and redaction counts; what happened in it (quarantine, access log, purges,
+    originals); chain verification and heads, an HTML summary, and a manifest of SHA-256s."""
     from audit_store import AccessDenied, FolderTooOpen, export_period
 
     data, config = obj
     store, who = _acting(data, config, user)
     out = out or data.root / "exports" / f"{start}_{end}"
     try:
-        result = export_period(store, who.user, start, end, fmt, out, purpose=purpose, actor_name=who.name)
+        result = export_period(store, who.user, start, end, fmt, out, purpose=purpose, actor_name=who.name, by=by)
     except (AccessDenied, FolderTooOpen, ValueError) as e:
         raise CliError(str(e)) from None
-    click.echo(f"wrote {len(result.files)} files and manifest.json to {result.directory}")
+    click.echo(f"wrote {len(result.files)} files and manifest.json to {result.directory}" + ("" if result.calls else f" (no calls {by} in {start}..{end})"))
     if not result.chain_verified:
         click.echo(f"WARNING: the store's hash chains do not verify: {result.chain_error}", err=True)
         sys.exit(EXIT_FAILURES)
@@ -415,14 +422,16 @@ def export(obj, start, end, fmt: str, user: str, out: Path | None, purpose: str 
 @cli.command()
 @click.option("--agent", "agent_id", help="One agent's report.")
 @click.option("--team", help="A report per agent of the team.")
-@click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC).")
+@click.option("--from", "start", required=True, callback=_parse_date, help="First day (YYYY-MM-DD, UTC) of the calls' start times (see --by).")
 @click.option("--to", "end", required=True, callback=_parse_date, help="Last day, inclusive.")
+@_BY
 @click.option("--as", "user", help="Who reads (a coach sees their team, an agent themselves); one of the users your OS account may act as (default: its only one).")
 @click.option("--rubric", "rubric_id", help="Scores under this rubric (default: the config's rubric).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="HTML file to write (default: reports/ under the data directory).")
 @click.pass_obj
-def coach(obj, agent_id: str | None, team: str | None, start, end, user: str, rubric_id: str | None, out: Path | None) -> None:  # noqa: ANN001
-    """Write a coaching report (one HTML page) for an agent or a team; access-logged."""
+def coach(obj, agent_id: str | None, team: str | None, start, end, by: str, user: str, rubric_id: str | None, out: Path | None) -> None:  # noqa: ANN001
+    """Write a coaching report (one HTML page) for an agent or a team over the calls that started
+    in a period (--by); access-logged."""
     from audit_store import AccessDenied
 
     from .coaching import build_coaching_report, write_coaching_report
@@ -430,12 +439,13 @@ def coach(obj, agent_id: str | None, team: str | None, start, end, user: str, ru
     data, config = obj
     store, who = _acting(data, config, user)
     try:
-        report = build_coaching_report(store, who.user, rubric_id or config.rubric, start, end, agent_id=agent_id, team=team, actor_name=who.name)
+        report = build_coaching_report(store, who.user, rubric_id or config.rubric, start, end, agent_id=agent_id, team=team, actor_name=who.name, by=by)
     except (AccessDenied, ValueError) as e:
         raise CliError(str(e)) from None
     scope = f"agent-{agent_id}" if agent_id else f"team-{team}"
     path = write_coaching_report(report, out or data.root / "reports" / f"coaching-{scope}-{start}_{end}.html")
-    click.echo(f"wrote {path} ({len(report.agents)} agent(s))")
+    calls = sum(a.calls for a in report.agents)
+    click.echo(f"wrote {path} ({len(report.agents)} agent(s), {calls} call(s))" + ("" if calls else f"; no calls {by} in {start}..{end} scored with {report.rubric}"))
 
 
 @cli.command("access-log")

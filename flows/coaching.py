@@ -16,6 +16,7 @@ from scoring import Score
 
 from audit_store.files import private_folder, write_private
 from audit_store.plots import inline_plot
+from audit_store.store import CALLS_BY, call_time
 
 WEAKEST = 3  # criteria shown with evidence
 EXCERPTS = 3  # evidence excerpts per weak criterion
@@ -65,14 +66,16 @@ class CoachingReport:
     rubric: str
     generated_at: str
     generated_by: str
+    calls_by: str = CALLS_BY["started"]  # which calls the period holds, in words (audit_store.store.CALLS_BY)
     agents: list[AgentReport] = field(default_factory=list)
 
 
 def build_coaching_report(
     store: AuditStore, user: User | None, rubric_id: str, start: date, end: date, *,
-    agent_id: str | None = None, team: str | None = None, actor_name: str | None = None,
+    agent_id: str | None = None, team: str | None = None, actor_name: str | None = None, by: str = "started",
 ) -> CoachingReport:
-    """The report for one agent (``agent_id``) or a team; one access-log row per generation."""
+    """The report for one agent (``agent_id``) or a team, over the calls that started in [start,
+    end] (``by="processed"``: that were processed in it); one access-log row per generation."""
     if (agent_id is None) == (team is None):
         raise ValueError("give either --agent or --team")
     scope_team = team if team else store.team_of_agent(agent_id)
@@ -80,19 +83,20 @@ def build_coaching_report(
                 actor_name=actor_name, scope={"team": scope_team, "agent": agent_id})  # fmt: skip
     since = datetime.combine(start, time.min, timezone.utc).isoformat()
     until = datetime.combine(end + timedelta(days=1), time.min, timezone.utc).isoformat()
-    team_calls = store.scored_calls(since, until, rubric_id, team=scope_team) if scope_team else []
-    scoped = [(c, s) for c, s in (team_calls if scope_team else store.scored_calls(since, until, rubric_id, agent_id=agent_id)) if agent_id is None or c.agent_id == agent_id]
+    team_calls = store.scored_calls(since, until, rubric_id, team=scope_team, by=by) if scope_team else []
+    scoped = [(c, s) for c, s in (team_calls if scope_team else store.scored_calls(since, until, rubric_id, agent_id=agent_id, by=by)) if agent_id is None or c.agent_id == agent_id]
     agents = sorted({c.agent_id or "unknown" for c, _ in scoped})
     who = user.name if user else (actor_name or "unknown")
-    report = CoachingReport(f"agent {agent_id}" if agent_id else f"team {team}", f"{start} to {end}", rubric_id, utc_now(), who)
+    report = CoachingReport(f"agent {agent_id}" if agent_id else f"team {team}", f"{start} to {end}", rubric_id, utc_now(), who, CALLS_BY[by])
     for a in agents:
         mine = [(c, s) for c, s in scoped if (c.agent_id or "unknown") == a]
-        report.agents.append(_agent_report(a, scope_team, mine, team_calls, who))
+        report.agents.append(_agent_report(a, scope_team, mine, team_calls, who, by))
     return report
 
 
-def _day(call: CallRecord) -> str:
-    return (call.started_at or call.processed_at)[:10]
+def _day(call: CallRecord, by: str) -> str:
+    """The call's day on the trend's axis: the same time the period selected it by (UTC)."""
+    return call_time(call, by).date().isoformat()
 
 
 def _rates(calls: list[tuple[CallRecord, Score]]) -> dict[str, tuple[float, int]]:
@@ -104,7 +108,7 @@ def _rates(calls: list[tuple[CallRecord, Score]]) -> dict[str, tuple[float, int]
     return {k: (sum(v) / len(v), len(v)) for k, v in hits.items()}
 
 
-def _agent_report(agent: str, team: str | None, mine: list[tuple[CallRecord, Score]], team_calls: list[tuple[CallRecord, Score]], who: str) -> AgentReport:
+def _agent_report(agent: str, team: str | None, mine: list[tuple[CallRecord, Score]], team_calls: list[tuple[CallRecord, Score]], who: str, by: str) -> AgentReport:
     totals = [s.total for _, s in mine if s.total is not None]
     team_totals = [s.total for _, s in team_calls if s.total is not None]
     mine_rates, team_rates = _rates(mine), _rates(team_calls)
@@ -134,13 +138,13 @@ def _agent_report(agent: str, team: str | None, mine: list[tuple[CallRecord, Sco
         a = [x.score for _, s in mine for x in s.sections if x.section_id == sec.section_id and x.score is not None]
         t = [x.score for _, s in team_calls for x in s.sections if x.section_id == sec.section_id and x.score is not None]
         sections.append((sec.title, round(fmean(a), 1) if a else None, round(fmean(t), 1) if t else None))
-    trend = sorted((_day(c), s.total, c.call_id) for c, s in mine if s.total is not None)
+    trend = sorted((_day(c, by), s.total, c.call_id) for c, s in mine if s.total is not None)
     report = AgentReport(
         agent_id=agent, team=team, calls=len(mine), mean=round(fmean(totals), 1) if totals else None,
         team_mean=round(fmean(team_totals), 1) if team_totals else None, trend=trend, sections=sections,
         criteria=sorted(stats, key=lambda st: st.agent_rate), weakest=weak_with_evidence,
-        critical_failures=[(c.call_id, _day(c), list(s.auto_fail_reasons)) for c, s in mine if s.auto_fail],
-        best_calls=sorted(((c.call_id, s.total, _day(c)) for c, s in mine if s.total is not None and not s.auto_fail), key=lambda x: -x[1])[:BEST],
+        critical_failures=[(c.call_id, _day(c, by), list(s.auto_fail_reasons)) for c, s in mine if s.auto_fail],
+        best_calls=sorted(((c.call_id, s.total, _day(c, by)) for c, s in mine if s.total is not None and not s.auto_fail), key=lambda x: -x[1])[:BEST],
     )  # fmt: skip
     report.trend_plot = inline_plot(lambda ax: _draw_trend(ax, report), size=(8, 2.6)) if trend else ""
     return report

@@ -60,3 +60,37 @@ def test_period_excludes_other_days(store: AuditStore, redacted_samples, tmp_pat
     fill(store, redacted_samples)
     export_period(store, OFFICER, TODAY - timedelta(days=10), TODAY - timedelta(days=5), "csv", tmp_path / "out")
     assert pd.read_csv(tmp_path / "out" / "calls.csv").empty
+
+
+def test_the_period_holds_the_calls_that_started_in_it_and_an_empty_one_says_so(store: AuditStore, redacted_samples, tmp_path):
+    """Issue #22: exports and coaching reports selected calls by when they were processed, the
+    README's examples by the calls' dates; an empty export read like a clean bill and its
+    criteria table had no columns."""
+    from audit_store.export import CRITERIA_COLUMNS
+    from flows.coaching import build_coaching_report
+
+    starts = {"NW-20261121-0001": "2025-11-21T09:30:00+00:00",
+              "NW-20261121-0002": "2025-11-30T23:30:00-05:00",  # 04:30 UTC on 1 December: not November's
+              "NW-20261121-0003": "2025-11-01T00:10:00"}  # no offset: UTC. WB-20261121-0104 has no start time: its processing time counts  # fmt: skip
+    fill(store, redacted_samples, started_at=starts)
+    november = (date(2025, 11, 1), date(2025, 11, 30))
+    result = export_period(store, OFFICER, *november, "parquet", tmp_path / "started")
+    assert sorted(pd.read_parquet(tmp_path / "started" / "calls.parquet")["call_id"]) == ["NW-20261121-0001", "NW-20261121-0003"] and result.calls == 2
+    assert json.loads(result.manifest.read_text())["period"]["calls_by"] == "started"
+    assert "calls that started in the period" in (tmp_path / "started" / "summary.html").read_text()
+    today = export_period(store, OFFICER, TODAY, TODAY, "parquet", tmp_path / "today")
+    assert sorted(pd.read_parquet(tmp_path / "today" / "calls.parquet")["call_id"]) == ["WB-20261121-0104"] and today.calls == 1
+
+    empty = export_period(store, OFFICER, *november, "parquet", tmp_path / "processed", by="processed")  # processed today, not in 2025
+    assert empty.calls == 0
+    criteria = pd.read_parquet(tmp_path / "processed" / "criteria.parquet")
+    assert list(criteria.columns) == CRITERIA_COLUMNS and criteria.empty
+    assert str(criteria["points"].dtype) == "float64" and str(pd.read_parquet(tmp_path / "processed" / "calls.parquet")["duration"].dtype) == "float64"
+    page = (tmp_path / "processed" / "summary.html").read_text()
+    assert 'id="no-calls"' in page and "No criterion failed." not in page and "calls callaudit processed in the period" in page
+
+    coach = User(name="coach.billing", role="coach", team="billing")
+    report = build_coaching_report(store, coach, "core-contact-centre", *november, team="billing")
+    trend = sorted(day for a in report.agents for day, _, _ in a.trend)
+    assert trend == ["2025-11-01", "2025-11-21"] and report.calls_by.startswith("calls that started")  # the axis uses the time the period selected by
+    assert build_coaching_report(store, coach, "core-contact-centre", *november, team="billing", by="processed").agents == []
