@@ -22,6 +22,7 @@ pin_process_numerics()  # before NumPy is imported: it reads its CPU settings on
 import click  # noqa: E402
 
 from .config import ConfigError, Home  # noqa: E402
+from .progress import working  # noqa: E402
 
 EXIT_FAILURES = 1  # the batch ran, but some calls were quarantined
 EXIT_ERROR = 2  # nothing ran: bad config, bad arguments, broken store
@@ -217,7 +218,8 @@ def score(obj, call_ids: tuple[str, ...], rubric_id: str, rubric_version: int | 
     store, who = _acting(data, config, user)
     try:
         rubric = find_rubric(rubric_id, data.root, rubric_version)
-        results = rescore_calls(store, who.user, rubric, list(call_ids), actor_name=who.name)
+        with working(f"scoring {len(call_ids) or 'every stored'} call(s) with {rubric.id} v{rubric.version}"):
+            results = rescore_calls(store, who.user, rubric, list(call_ids), actor_name=who.name)
     except (AccessDenied, NotFound, RubricNotFound) as e:
         raise CliError(str(e)) from None
     for r in results:
@@ -247,7 +249,8 @@ def calibrate(obj, rubric_id: str, grades: Path, user: str, out: Path | None, no
         # Our own temporary server, as for `run`: it dies with this process, even a killed one.
         with prefect_server(data, free_port(), temporary=True, timeout=config.batch.prefect_start_timeout):
             try:
-                outcome = calibration_flow(rubric=rubric_id, grades=str(grades.resolve()), user=user, out=str(out) if out else None, home=str(data.root), promote=not no_promote)
+                with working(f"calibrating {rubric_id} against {grades.name}"):
+                    outcome = calibration_flow(rubric=rubric_id, grades=str(grades.resolve()), user=user, out=str(out) if out else None, home=str(data.root), promote=not no_promote)
             finally:
                 _flush_prefect_logs()  # while the server is still there
     except (AccessDenied, FolderTooOpen, NotFound, RubricNotFound, GradesError) as e:
@@ -410,7 +413,8 @@ def export(obj, start, end, by: str, fmt: str, user: str, out: Path | None, purp
     store, who = _acting(data, config, user)
     out = out or data.root / "exports" / f"{start}_{end}"
     try:
-        result = export_period(store, who.user, start, end, fmt, out, purpose=purpose, actor_name=who.name, by=by)
+        with working(f"exporting {start}..{end} and verifying the store's chains"):
+            result = export_period(store, who.user, start, end, fmt, out, purpose=purpose, actor_name=who.name, by=by)
     except (AccessDenied, FolderTooOpen, ValueError) as e:
         raise CliError(str(e)) from None
     click.echo(f"wrote {len(result.files)} files and manifest.json to {result.directory}" + ("" if result.calls else f" (no calls {by} in {start}..{end})"))
@@ -439,7 +443,8 @@ def coach(obj, agent_id: str | None, team: str | None, start, end, by: str, user
     data, config = obj
     store, who = _acting(data, config, user)
     try:
-        report = build_coaching_report(store, who.user, rubric_id or config.rubric, start, end, agent_id=agent_id, team=team, actor_name=who.name, by=by)
+        with working(f"building the coaching report of {'agent ' + agent_id if agent_id else 'team ' + str(team)}"):
+            report = build_coaching_report(store, who.user, rubric_id or config.rubric, start, end, agent_id=agent_id, team=team, actor_name=who.name, by=by)
     except (AccessDenied, ValueError) as e:
         raise CliError(str(e)) from None
     scope = f"agent-{agent_id}" if agent_id else f"team-{team}"

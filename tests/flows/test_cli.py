@@ -173,3 +173,38 @@ def test_a_read_without_a_data_directory_names_where_it_looked_and_creates_nothi
         assert "Traceback" not in out.stderr
     assert not home.exists()
     assert callaudit(home, "info").returncode == 0 and home.is_dir()  # a first use that is not a read still sets it up
+
+
+def test_a_slow_command_shows_what_it_is_doing_on_a_terminal_and_nothing_in_a_pipe(tmp_path: Path):
+    """Issue #22: `calibrate`, `score` and `export` printed nothing until they finished."""
+    import os
+    import pty
+    import select
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.yaml").write_text("users:\n  cora: {role: compliance_officer, os_accounts: ['@owner']}\n")
+    args = ("export", "--from", "2026-11-01", "--to", "2026-11-30", "--out", str(tmp_path / "export"))
+    piped = callaudit(home, *args)
+    assert piped.returncode == 0 and piped.stderr == "", piped.stderr
+    assert "no calls started in 2026-11-01..2026-11-30" in piped.stdout  # an empty period says so
+    controller, terminal = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))}
+    env.update(CALLAUDIT_HOME=str(home), TERM="xterm-256color")
+    proc = subprocess.Popen([sys.executable, "-m", "flows.cli", *args[:-1], str(tmp_path / "export2")], env=env,
+                            stdout=subprocess.PIPE, stderr=terminal, text=True)  # fmt: skip
+    os.close(terminal)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([controller], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:  # the command ended and closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    assert proc.wait(timeout=120) == 0
+    assert b"exporting 2026-11-01..2026-11-30" in seen, seen[-500:]
