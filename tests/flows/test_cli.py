@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -208,3 +209,16 @@ def test_a_slow_command_shows_what_it_is_doing_on_a_terminal_and_nothing_in_a_pi
         seen += chunk
     assert proc.wait(timeout=120) == 0
     assert b"exporting 2026-11-01..2026-11-30" in seen, seen[-500:]
+
+
+def test_a_prefect_server_that_cannot_start_is_one_clear_line_and_exit_2(tmp_path: Path):
+    """Issue #22: the nightly batch died with "Timed out while attempting to connect to ephemeral
+    Prefect API server" and a full traceback. Here the server cannot open its database."""
+    home, inbox = tmp_path / "home", tmp_path / "inbox"
+    inbox.mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "samples" / "contact_update.flac", inbox)
+    out = callaudit(home, "run", "--inbox", str(inbox), env={"PREFECT_SERVER_DATABASE_CONNECTION_URL": f"sqlite+aiosqlite:///{tmp_path}/no/such/dir/prefect.db"})
+    assert out.returncode == 2, out.stderr[-2000:]
+    assert "Prefect's API server for this run: the Prefect server did not start" in out.stderr and "prefect_start_timeout" in out.stderr
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    assert (inbox / "contact_update.flac").exists()  # nothing was processed, so the original is untouched
