@@ -100,6 +100,14 @@ class BatchSummary:
         }
 
 
+def already_stored(name: str, call_id: str, store: AuditStore, rubric_id: str) -> CallOutcome:
+    """The summary row of a recording stored before: its score under the batch's rubric (not the
+    latest under any rubric: after a re-score with another rubric, that one's)."""
+    stored = store.score_total(call_id, rubric_id)
+    total, passed, auto_fail = stored if stored else (None, None, False)
+    return CallOutcome(name, call_id, "skipped", total=total, passed=passed, auto_fail=auto_fail, reason="already stored")
+
+
 @lru_cache(maxsize=4)
 def get_store(url: str) -> AuditStore:
     """One store (engine and connection pool) per process."""
@@ -255,9 +263,7 @@ def _batch(inbox: str | None, home: str | None, batch: dict | None, transcriptio
             if existing is None:
                 todo.append(call)
                 continue
-            stored = store.score_total(existing.call_id, rubric.id)  # the batch's rubric, not a re-score's under another
-            total_score, passed, auto_fail = stored if stored else (None, None, False)
-            outcome = CallOutcome(call.name, existing.call_id, "skipped", total=total_score, passed=passed, auto_fail=auto_fail, reason="already stored")
+            outcome = already_stored(call.name, existing.call_id, store, rubric.id)
             _dispose(call, store, data, config.originals, run_id, outcome)  # a run that died before disposing
             finish(call.name, outcome)
 
