@@ -81,3 +81,19 @@ def inbox(tmp_path: Path) -> Path:
     target = tmp_path / "inbox"
     shutil.copytree(SAMPLES, target, ignore=shutil.ignore_patterns("licenses"))
     return target
+
+
+# The longest files first: scripts/test gives each worker whole files, so the end-to-end file
+# (a third of the suite's time) starts at once on one worker while the other takes the rest.
+LONGEST_FIRST = (
+    "tests/flows/test_nightly_e2e.py",
+    "tests/flows/test_batch_scale.py",
+    "tests/transcription/test_windows.py",
+    "tests/transcription/test_openai_backend.py",
+    "tests/flows/test_reproducible.py",
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:  # noqa: ANN001 - pytest's hook
+    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: the rest keep their order
