@@ -47,10 +47,18 @@ def private_folder(path: Path, what: str = "output folder") -> Path:
 
 
 def check_private_folder(path: Path, what: str) -> None:
-    """FolderTooOpen unless ``path`` is a real folder (not a link) that only its owner can use."""
+    """FolderTooOpen unless ``path`` is a real folder (not a link) of this account that only it can use."""
     st = os.lstat(path)
     if stat.S_ISLNK(st.st_mode) or not stat.S_ISDIR(st.st_mode):
         raise FolderTooOpen(f"{what} {path} is not a folder (a symbolic link?); give a real folder")
+    if st.st_uid != os.geteuid():  # its owner reads what we write, whatever its mode (root writes into anyone's 0700 folder)
+        import pwd
+
+        try:
+            owner = f"{pwd.getpwuid(st.st_uid).pw_name!r}, uid {st.st_uid}"
+        except KeyError:
+            owner = f"uid {st.st_uid}"
+        raise FolderTooOpen(f"{what} {path} belongs to another account ({owner}); choose a folder of your own, or run callaudit as that account")
     if st.st_mode & 0o077:
         raise FolderTooOpen(
             f"{what} {path} can be used by other accounts (mode {stat.S_IMODE(st.st_mode):04o}); callaudit does not change the mode of "

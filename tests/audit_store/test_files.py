@@ -59,3 +59,21 @@ def test_write_private_refuses_a_symbolic_link(tmp_path: Path):
     with pytest.raises(OSError):
         write_private(tmp_path / "link", "x")
     assert (tmp_path / "target").read_text() == "keep"
+
+
+def test_a_private_folder_of_another_account_is_refused(tmp_path: Path):
+    """An export written into another account's 0700 folder is theirs to read: an administrator
+    running as root writes into any folder, so the mode alone does not make it private."""
+    import os
+
+    from audit_store.files import private_folder
+
+    if os.geteuid() != 0:
+        pytest.skip("needs root to make a folder another account owns")
+    theirs = tmp_path / "theirs"
+    theirs.mkdir(mode=0o700)
+    os.chown(theirs, 65534, 65534)  # nobody
+    with pytest.raises(FolderTooOpen, match=r"belongs to another account \(.nobody., uid 65534\)"):
+        private_folder(theirs, "export folder")
+    mine = tmp_path / "mine"
+    assert private_folder(mine, "export folder") == mine and private_folder(mine, "export folder") == mine  # created, then accepted
