@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -495,6 +496,12 @@ def _put_content(s: Session, kind: str, value: dict) -> str:
     if s.get(ContentRecord, digest) is None:
         s.add(ContentRecord(sha256=digest, kind=kind, body=body))
     return digest
+
+
+@lru_cache(maxsize=4)
+def get_store(url: str) -> AuditStore:
+    """One store (engine and connection pool) per process and URL."""
+    return AuditStore(url)
 
 
 CALLS_BY = {

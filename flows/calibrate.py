@@ -7,9 +7,10 @@ from pathlib import Path
 from prefect import flow
 from prefect.runtime import flow_run
 
+from audit_store.store import get_store
+
 from .calibration import CalibrationOutcome, run_calibration
 from .config import Home
-from .nightly import get_store
 
 
 @flow(name="calibration", persist_result=False, log_prints=False)

@@ -61,8 +61,7 @@ def _acting(data: Home, config, claimed: str | None):  # noqa: ANN001, ANN202 - 
     """The store, and the callaudit user this command acts as: the OS account running it proves
     it (audit_store/identity.py); a claimed name it may not act as is refused, and logged."""
     from audit_store.identity import act_as
-
-    from .nightly import get_store
+    from audit_store.store import get_store
 
     users = config.user_models()
     principal = act_as(users, claimed, data.root)
@@ -309,7 +308,8 @@ def serve(obj, cron: str | None, port: int) -> None:  # noqa: ANN001
 def runs(obj, run_id: str | None, limit: int) -> None:  # noqa: ANN001
     """Recent batch runs: counts, audio minutes, time per stage, failures by reason.
     With RUN_ID (or a prefix of it): that run in detail, with its quarantined calls."""
-    from .nightly import get_store
+    from audit_store.store import get_store
+
     from .render import print_run, print_runs
 
     data, _config = obj

@@ -22,7 +22,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
@@ -37,6 +36,7 @@ from prefect.tasks import exponential_backoff
 from audit_store import AuditStore, CallIdInUse
 from audit_store.access import Acting, set_acting
 from audit_store.identity import os_account
+from audit_store.store import get_store
 from redaction import RedactionOptions
 from scoring import Rubric, find_rubric
 from transcription import Call, TranscriptionOptions, discover_calls
@@ -44,7 +44,8 @@ from transcription.numerics import PORTABLE, numerics_env, resolve_isa
 
 from .config import BatchConfig, Config, Home, OriginalsConfig
 from .originals import OriginalNotDisposed, dispose_originals, finish_lone_sidecars
-from .pipeline import STAGES, CallOutcome, is_transient, process_call, sweep_orphaned_audio
+from .outcome import STAGES, CallOutcome
+from .pipeline import is_transient, process_call, sweep_orphaned_audio
 
 # The CLI subscribes here to draw its progress bar; a function, so it is not a flow parameter.
 PROGRESS_LISTENERS: list[Callable[[str, int, int, CallOutcome | None], None]] = []
@@ -106,12 +107,6 @@ def already_stored(name: str, call_id: str, store: AuditStore, rubric_id: str) -
     stored = store.score_total(call_id, rubric_id)
     total, passed, auto_fail = stored if stored else (None, None, False)
     return CallOutcome(name, call_id, "skipped", total=total, passed=passed, auto_fail=auto_fail, reason="already stored")
-
-
-@lru_cache(maxsize=4)
-def get_store(url: str) -> AuditStore:
-    """One store (engine and connection pool) per process."""
-    return AuditStore(url)
 
 
 def _retry_if_transient(_task, _task_run, state) -> bool:  # noqa: ANN001 - Prefect's retry_condition_fn

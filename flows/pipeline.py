@@ -12,7 +12,6 @@ import shutil
 import time
 import traceback
 import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from audit_store import AlreadyStored, AuditStore, CallIdInUse
@@ -21,8 +20,9 @@ from scoring import Rubric, score_call
 from transcription import BadAudio, BadMetadata, Call, ModelNotAvailable, NumericsError, TranscriptionOptions, transcribe_call
 from transcription.calls import load_known_values
 
+from .outcome import CallOutcome
+
 SAFE_ERRORS = (BadAudio, BadMetadata, ModelNotAvailable, NumericsError, VerificationFailed)  # our messages: file names and reasons only
-STAGES = ("transcribe", "redact", "verify", "score", "store")  # CallOutcome.seconds keys, in order
 TRANSIENT_MESSAGES = ("database is locked", "database is busy", "could not connect", "connection refused", "server closed the connection",
                       "connection reset", "terminating connection", "timeout", "timed out")  # fmt: skip
 
@@ -59,26 +59,6 @@ def is_transient(exc: BaseException) -> bool:
     if type(exc).__name__ in ("KilledWorker", "CommClosedError"):  # dask: the worker running the call was lost
         return True
     return isinstance(exc, (PoolTimeout, ConnectionError, TimeoutError))
-
-
-@dataclass
-class CallOutcome:
-    """What happened to one call in a batch (ids, numbers and reasons only: no content)."""
-
-    name: str
-    call_id: str | None
-    status: str  # "stored", "skipped" (already stored), "quarantined", "failed" (transient; next run retries)
-    total: float | None = None
-    passed: bool | None = None
-    auto_fail: bool = False
-    reason: str | None = None
-    error_type: str | None = None
-    entities: dict[str, int] = field(default_factory=dict)
-    findings: int = 0
-    seconds: dict[str, float] = field(default_factory=dict)  # per stage
-    audio_seconds: float = 0.0
-    attempts: int = 1
-    audio_check: str | None = None  # the verification of the redacted audio: "clean", "re-redacted 2", "not verified"
 
 
 def transcribe_and_redact(

@@ -16,7 +16,7 @@ from audit_store import CallView
 from redaction import PCI_ENTITIES
 from scoring import Rubric
 
-from .pipeline import STAGES, CallOutcome
+from .outcome import STAGES, CallOutcome
 
 console = Console(width=None if Console().is_terminal else 160)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -78,6 +79,26 @@ def test_the_cli_loads_without_the_models_libraries():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_commands_that_read_the_store_load_neither_prefect_nor_the_models(tmp_path: Path):
+    """`runs`, `show` and `access-log` imported the nightly flow to open the store, and with it
+    Prefect, Presidio and torch: 12 s for a one-line answer (issue #21)."""
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / "config.yaml").write_text("users:\n  cora: {role: compliance_officer, os_accounts: ['@owner']}\n")
+    heavy = ("presidio_analyzer", "spacy", "torch", "transformers", "prefect", "faster_whisper", "ctranslate2")
+    code = (
+        "import os, sys\nfrom flows.cli import cli\n"
+        "for args in (['info'], ['runs'], ['access-log'], ['show', 'NO-SUCH-CALL']):\n"
+        "    try:\n        cli.main(args, standalone_mode=False)\n    except Exception:\n        pass\n"
+        f"    print(args[0], sorted({{m.split('.')[0] for m in sys.modules}} & {set(heavy)!r}), file=sys.stderr)\n"
+    )  # fmt: skip
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "CALLAUDIT_"))} | {"CALLAUDIT_HOME": str(home)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2], env=env)
+    assert out.returncode == 0, out.stderr
+    assert [line for line in out.stderr.splitlines() if line.startswith(("info ", "runs ", "access-log ", "show "))] == [
+        "info []", "runs []", "access-log []", "show []"], out.stderr  # fmt: skip
 
 
 def test_an_existing_home_others_can_read_is_refused_and_left_as_it_is(tmp_path: Path):
