@@ -211,20 +211,21 @@ def check_access(
         process=origin.process,
         correlation_id=origin.correlation_id,
         os_account=origin.os_account,
-        detail=("no such object" if missing else None) if allowed else _denial_reason(user, action, call),
+        detail=("no such object" if missing else None) if allowed else _denial_reason(user, action, call) + _whose(user, call),
     )
     append_row(session, record)
     if not allowed:
         session.commit()  # ends the caller's transaction: the denial must survive the exception
-        raise AccessDenied(f"{record.actor} ({record.role}) may not {describe(action, object_type, object_id)}: {_shown(record.detail)}")
+        raise AccessDenied(f"{record.actor} ({record.role}) may not {describe(action, object_type, object_id)}: {_denial_reason(user, action, call)}")
     return not missing
 
 
-def _shown(reason: str) -> str:
-    """The denial as the requester sees it: whether another team's call exists, and whose it
-    is, stays in the access log (a coach asking for a call id that does not exist, and for one
-    of another team, gets the same answer)."""
-    return reason.split("; this call belongs to team ")[0]
+def _whose(user: User | None, call: CallRecord | None) -> str:
+    """For the access log only: whose call a coach was refused. The requester is told the same
+    for a call of another team and for a call id that does not exist."""
+    if user is not None and user.role is Role.COACH and call is not None:
+        return f"; this call belongs to team {call.team!r}"
+    return ""
 
 
 def _denial_reason(user: User | None, action: Action, call: CallRecord | None) -> str:
@@ -233,9 +234,7 @@ def _denial_reason(user: User | None, action: Action, call: CallRecord | None) -
         return acting.refusal
     if user is None:
         return "unknown user; add the user to the config file's users: section"
-    if user.role is Role.COACH and call is not None:  # the log says whose call it was; the error does not (_shown)
-        return f"a coach sees only team {user.team!r}; this call belongs to team {call.team!r}"
-    if user.role is Role.COACH and action in CALL_ACTIONS:  # no such call: said as for another team's
+    if user.role is Role.COACH and (call is not None or action in CALL_ACTIONS):  # whose call it was: in the log only (_whose)
         return f"a coach sees only team {user.team!r}"
     if user.role is Role.COACH and action is Action.COACHING_REPORT:
         return f"a coach sees only team {user.team!r}"

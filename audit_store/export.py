@@ -27,7 +27,7 @@ from .schema import (
     AccessLogRecord, CallRecord, ContentRecord, EntityRecord, FindingRecord, OriginalRecord, QuarantineRecord, ScoreRecord, TombstoneRecord,
     TranscriptRecord,
 )  # fmt: skip
-from .store import CALLS_BY, AuditStore, calls_in_period, utc_now
+from .store import CALLS_BY, AuditStore, calls_in_period, check_calls_by, utc_now
 
 FORMATS = ("csv", "parquet", "json")
 
@@ -68,8 +68,7 @@ def export_period(
         raise ValueError(f"format {fmt!r} is not supported; use one of {', '.join(FORMATS)}")
     if end < start:
         raise ValueError(f"--to {end} is before --from {start}")
-    if by not in CALLS_BY:
-        raise ValueError(f"calls are selected by {' or '.join(CALLS_BY)}, not {by!r}")
+    check_calls_by(by)  # before the export is logged as allowed
     since = datetime.combine(start, time.min, timezone.utc).isoformat(timespec="microseconds")
     until = datetime.combine(end + timedelta(days=1), time.min, timezone.utc).isoformat(timespec="microseconds")
     period = f"{start.isoformat()}..{end.isoformat()}"

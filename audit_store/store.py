@@ -510,11 +510,15 @@ CALLS_BY = {
 }
 
 
+def check_calls_by(by: str) -> str:
+    if by not in CALLS_BY:
+        raise ValueError(f"calls are selected by {' or '.join(CALLS_BY)}, not {by!r}")
+    return by
+
+
 def call_time(call: CallRecord, by: str = "started") -> datetime:
     """When ``call`` happened for a report selecting ``by`` "started" or "processed", in UTC (a
     start time without an offset is taken as UTC)."""
-    if by not in CALLS_BY:
-        raise ValueError(f"calls are selected by {' or '.join(CALLS_BY)}, not {by!r}")
     t = datetime.fromisoformat(call.started_at if by == "started" and call.started_at else call.processed_at)
     return (t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
@@ -524,7 +528,7 @@ def calls_in_period(s: Session, since: str, until: str, by: str = "started", *, 
     Start times keep the offset the recording gave, so the database narrows by a day either side
     and the exact cut is made here."""
     lo, hi = datetime.fromisoformat(since), datetime.fromisoformat(until)
-    if by == "processed":
+    if check_calls_by(by) == "processed":
         q = select(CallRecord).where(CallRecord.processed_at >= since, CallRecord.processed_at < until)
     else:
         when = func.coalesce(CallRecord.started_at, CallRecord.processed_at)
